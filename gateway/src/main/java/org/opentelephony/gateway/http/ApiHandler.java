@@ -1,0 +1,88 @@
+package org.opentelephony.gateway.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.opentelephony.sip.SipServer;
+import org.opentelephony.sip.cdr.CallRecord;
+
+/**
+ * Operator endpoints on the HTTP port: {@code GET /health}, {@code GET /metrics} (Prometheus
+ * text) and {@code GET /api/cdrs?user=&limit=} (call detail records, newest first).
+ */
+final class ApiHandler extends Handler.Abstract.NonBlocking {
+  private static final int MAX_LIMIT = 1000;
+
+  private final SipServer sip;
+  private final ObjectMapper json = new ObjectMapper();
+
+  ApiHandler(SipServer sip) {
+    this.sip = sip;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String path = Request.getPathInContext(request);
+    if (!"GET".equals(request.getMethod())) {
+      return false;
+    }
+    switch (path) {
+      case "/health" -> send(response, callback, HttpStatus.OK_200, "application/json",
+          json.writeValueAsString(Map.of("status", "up", "activeCalls", sip.calls().size())));
+      case "/metrics" -> send(response, callback, HttpStatus.OK_200,
+          "text/plain; version=0.0.4", metrics());
+      case "/api/cdrs" -> cdrs(request, response, callback);
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void cdrs(Request request, Response response, Callback callback) throws Exception {
+    Fields q = Request.extractQueryParameters(request);
+    String user = q.getValue("user");
+    int limit = 100;
+    String l = q.getValue("limit");
+    if (l != null) {
+      try {
+        limit = Math.max(1, Math.min(MAX_LIMIT, Integer.parseInt(l)));
+      } catch (NumberFormatException e) {
+        send(response, callback, HttpStatus.BAD_REQUEST_400, "application/json",
+            json.writeValueAsString(Map.of("error", "limit must be a number")));
+        return;
+      }
+    }
+    List<CallRecord> records = sip.records().recent(user, limit);
+    send(response, callback, HttpStatus.OK_200, "application/json",
+        json.writeValueAsString(Map.of("records", records)));
+  }
+
+  private String metrics() {
+    Map<String, Long> m = new LinkedHashMap<>(sip.metrics().snapshot());
+    m.put("calls_active", (long) sip.calls().size());
+    m.put("registrations_active", (long) sip.location().size());
+    m.put("storage_pending_writes", (long) sip.pendingWrites());
+    m.put("jvm_heap_used_bytes", Runtime.getRuntime().totalMemory()
+        - Runtime.getRuntime().freeMemory());
+    StringBuilder sb = new StringBuilder();
+    m.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+    return sb.toString();
+  }
+
+  private static void send(Response response, Callback callback, int status, String type,
+      String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + "; charset=utf-8");
+    response.write(true, StandardCharsets.UTF_8.encode(body), callback);
+  }
+}

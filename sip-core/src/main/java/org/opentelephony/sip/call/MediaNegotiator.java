@@ -1,0 +1,34 @@
+package org.opentelephony.sip.call;
+
+import org.opentelephony.sip.sdp.SdpException;
+
+/**
+ * The seam where the media engine takes part in offer/answer. Every SDP body crossing the B2BUA
+ * from one leg to the other passes through {@link #relay}; the media engine will rewrite it to
+ * anchor media on the server. {@link #release} frees what a call held.
+ */
+public interface MediaNegotiator {
+  /** Which side of the call a body came from. */
+  enum Side { CALLER, CALLEE }
+
+  /**
+   * The body to hand to the other leg for an SDP that arrived from {@code from}.
+   *
+   * @throws SdpException when the body cannot be bridged (the request is answered 488)
+   */
+  String relay(Call call, Side from, String sdp) throws SdpException;
+
+  void release(Call call);
+
+  /** Hands bodies over unchanged: each leg's media flows directly between the endpoints. */
+  MediaNegotiator PASS_THROUGH = new MediaNegotiator() {
+    @Override
+    public String relay(Call call, Side from, String sdp) {
+      return sdp;
+    }
+
+    @Override
+    public void release(Call call) {
+    }
+  };
+}

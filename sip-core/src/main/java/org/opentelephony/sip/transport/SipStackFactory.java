@@ -1,0 +1,41 @@
+package org.opentelephony.sip.transport;
+
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipFactory;
+import javax.sip.SipStack;
+import org.opentelephony.sip.config.SipConfig;
+
+/** Creates the JAIN-SIP RI stack with the properties this server relies on. */
+public final class SipStackFactory {
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private SipStackFactory() {
+  }
+
+  public static SipStack create(SipFactory factory, SipConfig config)
+      throws PeerUnavailableException {
+    Properties p = new Properties();
+    // Stack names must be unique per JVM (tests start several servers one after another).
+    p.setProperty("javax.sip.STACK_NAME", "opentelephony-" + INSTANCES.incrementAndGet());
+    // The B2BUA creates every dialog itself; the stack must not invent any.
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+    p.setProperty("javax.sip.ROUTER_PATH", NextHopRouter.class.getName());
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(config.stackThreads()));
+    p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE",
+        String.valueOf(config.stackThreads()));
+    p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(config.maxMessageSize()));
+    p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+    p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000");
+    p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000");
+    p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+    p.setProperty("gov.nist.javax.sip.DELIVER_RETRANSMITTED_ACK_TO_LISTENER", "false");
+    // Message contents stay out of logs: they carry credentials digests and SDP.
+    p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
+    p.setProperty("gov.nist.javax.sip.LOG_STACK_TRACE_ON_MESSAGE_SEND", "false");
+    return factory.createSipStack(p);
+  }
+}
