@@ -125,7 +125,7 @@ public final class SipServer implements AutoCloseable {
     DigestAuthenticator auth = new DigestAuthenticator(config.realm(), accounts, nonces);
     List<DigestAlgorithm> algs = config.digestAlgorithms().stream()
         .map(a -> DigestAlgorithm.parse(a).orElseThrow()).toList();
-    SipDigest digest = new SipDigest(auth, algs, sip);
+    SipDigest digest = new SipDigest(auth, algs, config.md5OnlyUserAgents(), sip);
     b2bua = new B2bua(sip, digest, accounts, location, calls, media, workers, timers);
     RegistrarHandler registrar = new RegistrarHandler(sip, digest, location, Clock.SYSTEM);
     provider.addSipListener(new SipDispatcher(sip, new RequestValidator(sip), registrar, b2bua));

@@ -63,14 +63,21 @@ public final class DigestAuthenticator {
       return AuthResult.of(AuthResult.Outcome.FORBIDDEN);
     }
     DigestAlgorithm a = alg.get();
-    String ha2 = a.hex(method + ":" + creds.uri());
-    String expected = withQop
-        ? a.hex(account.get().ha1(a) + ":" + creds.nonce() + ":" + creds.nonceCount() + ":"
-            + creds.cnonce() + ":" + qop.toLowerCase(java.util.Locale.ROOT) + ":" + ha2)
-        : a.hex(account.get().ha1(a) + ":" + creds.nonce() + ":" + ha2);
+    String expected = expectedResponse(a, account.get().ha1(a), creds.nonce(),
+        creds.nonceCount(), creds.cnonce(), withQop ? qop : null, method, creds.uri());
     boolean match = MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
         creds.response().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     return match ? AuthResult.ok(account.get().user()) : AuthResult.of(AuthResult.Outcome.FORBIDDEN);
+  }
+
+  /** The {@code response} value of RFC 7616 section 3.4.1 (RFC 2069 form when qop is null). */
+  static String expectedResponse(DigestAlgorithm a, String ha1, String nonce, String nc,
+      String cnonce, String qop, String method, String uri) {
+    String ha2 = a.hex(method + ":" + uri);
+    return qop != null
+        ? a.hex(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":"
+            + qop.toLowerCase(java.util.Locale.ROOT) + ":" + ha2)
+        : a.hex(ha1 + ":" + nonce + ":" + ha2);
   }
 }

@@ -32,12 +32,19 @@ public final class SipDigest {
 
   private final DigestAuthenticator authenticator;
   private final List<DigestAlgorithm> algorithms;
+  private final List<String> md5OnlyAgents;
   private final SipContext sip;
 
+  /**
+   * @param md5OnlyAgents lower-case User-Agent fragments of clients that fail when any SHA-256
+   *                      challenge is present (baresip 1.0.0 does): they are offered MD5 alone
+   */
   public SipDigest(DigestAuthenticator authenticator, List<DigestAlgorithm> algorithms,
-      SipContext sip) {
+      List<String> md5OnlyAgents, SipContext sip) {
     this.authenticator = authenticator;
     this.algorithms = List.copyOf(algorithms);
+    this.md5OnlyAgents = md5OnlyAgents.stream()
+        .map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
     this.sip = sip;
   }
 
@@ -79,12 +86,27 @@ public final class SipDigest {
     return s;
   }
 
+  private List<DigestAlgorithm> offeredTo(Request request) {
+    javax.sip.header.UserAgentHeader ua =
+        (javax.sip.header.UserAgentHeader) request.getHeader(javax.sip.header.UserAgentHeader.NAME);
+    if (ua == null || md5OnlyAgents.isEmpty() || !algorithms.contains(DigestAlgorithm.MD5)) {
+      return algorithms;
+    }
+    String agent = ua.toString().toLowerCase(java.util.Locale.ROOT);
+    for (String fragment : md5OnlyAgents) {
+      if (agent.contains(fragment)) {
+        return List.of(DigestAlgorithm.MD5);
+      }
+    }
+    return algorithms;
+  }
+
   /** A 401 or 407 with one challenge per configured algorithm, in order of preference. */
   public Response challenge(Request request, Kind kind, boolean stale) {
     Response r = sip.response(request, kind.status);
     HeaderFactory hf = sip.headers();
     try {
-      for (DigestAlgorithm alg : algorithms) {
+      for (DigestAlgorithm alg : offeredTo(request)) {
         AuthenticationHeader h = kind == Kind.REGISTRAR
             ? (AuthenticationHeader) hf.createWWWAuthenticateHeader("Digest")
             : (AuthenticationHeader) hf.createProxyAuthenticateHeader("Digest");

@@ -1,0 +1,72 @@
+package org.opentelephony.gateway.it;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.opentelephony.gateway.TelephonyServer;
+
+/**
+ * A real server started in the test JVM on free loopback ports with a fresh data folder, with
+ * test accounts {@code u1..u20} (password {@code pw-uN}) besides the demo accounts.
+ */
+final class ServerFixture implements AutoCloseable {
+  final int sipPort;
+  final int httpPort;
+  final Path dataDir;
+  final Map<String, Object> overrides;
+  TelephonyServer server;
+
+  private ServerFixture(int sipPort, int httpPort, Path dataDir, Map<String, Object> overrides) {
+    this.sipPort = sipPort;
+    this.httpPort = httpPort;
+    this.dataDir = dataDir;
+    this.overrides = overrides;
+  }
+
+  static ServerFixture start(Map<String, Object> extra) throws Exception {
+    Path data = Files.createTempDirectory("telephony-it");
+    ServerFixture f = new ServerFixture(FreePorts.next(), FreePorts.next(), data,
+        new HashMap<>(extra));
+    f.server = TelephonyServer.start(f.config());
+    return f;
+  }
+
+  /** Stops and starts again on the same ports and data folder (to test what survives). */
+  void restart() throws Exception {
+    server.stop();
+    server = TelephonyServer.start(config());
+  }
+
+  private Config config() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("data-dir", dataDir.toString());
+    m.put("sip.port", sipPort);
+    m.put("http.port", httpPort);
+    List<Map<String, Object>> seeds = new ArrayList<>();
+    for (String demo : List.of("alice", "bob", "carol", "dave")) {
+      seeds.add(Map.of("user", demo, "password", demo + "123"));
+    }
+    for (int i = 1; i <= 20; i++) {
+      seeds.add(Map.of("user", "u" + i, "password", "pw-u" + i));
+    }
+    m.put("accounts.seed", seeds);
+    m.putAll(overrides);
+    return ConfigFactory.parseMap(m).withFallback(ConfigFactory.defaultReference()).resolve();
+  }
+
+  String sipAddress() {
+    return "127.0.0.1:" + sipPort;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+}
