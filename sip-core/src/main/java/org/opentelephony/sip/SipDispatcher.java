@@ -14,6 +14,7 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opentelephony.sip.auth.AccountStore;
 import org.opentelephony.sip.b2bua.B2bua;
 import org.opentelephony.sip.registrar.RegistrarHandler;
 import org.opentelephony.sip.transport.RequestValidator;
@@ -30,9 +31,11 @@ final class SipDispatcher implements SipListenerExt {
   private final RequestValidator validator;
   private final RegistrarHandler registrar;
   private final B2bua b2bua;
+  private final AccountStore accounts;
 
   SipDispatcher(SipContext sip, RequestValidator validator, RegistrarHandler registrar,
-      B2bua b2bua) {
+      B2bua b2bua, AccountStore accounts) {
+    this.accounts = accounts;
     this.sip = sip;
     this.validator = validator;
     this.registrar = registrar;
@@ -82,6 +85,11 @@ final class SipDispatcher implements SipListenerExt {
     boolean inDialog = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag() != null;
     if (!inDialog && !sip.isLocal(req.getRequestURI())) {
       sip.sendStateless(sip.response(req, 403, "Relaying denied"));
+      return;
+    }
+    String user = ((javax.sip.address.SipURI) req.getRequestURI()).getUser();
+    if (!inDialog && user != null && accounts.find(user).isEmpty()) {
+      sip.sendStateless(sip.response(req, 404, "Not Found"));
       return;
     }
     Response ok = sip.response(req, 200);

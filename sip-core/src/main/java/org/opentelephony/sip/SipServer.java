@@ -128,7 +128,7 @@ public final class SipServer implements AutoCloseable {
     SipDigest digest = new SipDigest(auth, algs, config.md5OnlyUserAgents(), sip);
     b2bua = new B2bua(sip, digest, accounts, location, calls, media, workers, timers);
     RegistrarHandler registrar = new RegistrarHandler(sip, digest, location, Clock.SYSTEM);
-    provider.addSipListener(new SipDispatcher(sip, new RequestValidator(sip), registrar, b2bua));
+    provider.addSipListener(new SipDispatcher(sip, new RequestValidator(sip), registrar, b2bua, accounts));
     timers.scheduleWithFixedDelay(location::sweep, 1, 1, TimeUnit.SECONDS);
     stack.start();
     LOG.info("SIP listening on {}:{} ({}), domain {}, {} registrations restored",

@@ -22,6 +22,7 @@ import javax.sip.header.WarningHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import org.opentelephony.sip.registrar.Binding;
+import org.opentelephony.sip.transport.LoopMarker;
 import org.opentelephony.sip.transport.SipContext;
 
 /** Builds the requests the B2BUA originates on the callee leg from what the caller sent. */
@@ -47,7 +48,8 @@ final class LegRequestFactory {
       CallIdHeader callId = sip.provider().getNewCallId();
       CSeqHeader cseq = sip.headers().createCSeqHeader(1L, Request.INVITE);
       ViaHeader via = sip.headers().createViaHeader(sip.config().advertisedAddress(),
-          sip.config().port(), target.transport(), null);
+          sip.config().port(), target.transport(), LoopMarker.branchFor(target.contactUri(),
+              callId.getCallId(), from.getTag(), 1L));
       List<ViaHeader> vias = new ArrayList<>(List.of(via));
       MaxForwardsHeader incoming = (MaxForwardsHeader) invite.getHeader(MaxForwardsHeader.NAME);
       int mf = sip.config().maxForwards();

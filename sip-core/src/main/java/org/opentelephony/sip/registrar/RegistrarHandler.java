@@ -85,6 +85,9 @@ public final class RegistrarHandler {
   private Response apply(Request request, String user)
       throws LocationService.OutOfOrderException, ParseException,
       javax.sip.InvalidArgumentException {
+    if (hasUnparsableExpires((SIPRequest) request)) {
+      return sip.response(request, 400, "Bad Expires value");
+    }
     String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
     long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
     ExpiresHeader expiresHeader = request.getExpires();
@@ -138,6 +141,18 @@ public final class RegistrarHandler {
       r.addHeader(c);
     }
     return r;
+  }
+
+  /** The RI drops an Expires it cannot parse into the unrecognized headers; it is still an error. */
+  private static boolean hasUnparsableExpires(SIPRequest r) {
+    java.util.Iterator<String> it = r.getUnrecognizedHeaders();
+    while (it != null && it.hasNext()) {
+      String h = it.next();
+      if (h.regionMatches(true, 0, "Expires", 0, 7)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<ContactHeader> contacts(Request request) {

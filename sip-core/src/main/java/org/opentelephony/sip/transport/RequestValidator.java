@@ -1,6 +1,5 @@
 package org.opentelephony.sip.transport;
 
-import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.util.ListIterator;
 import java.util.Locale;
@@ -8,7 +7,6 @@ import java.util.Set;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RequireHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -33,10 +31,11 @@ public final class RequestValidator {
   public Response check(Request request) {
     SIPRequest r = (SIPRequest) request;
     String method = request.getMethod();
-    if (r.getSize() > sip.config().maxMessageSize()) {
+    int size = r.getSize() + (r.getRawContent() == null ? 0 : r.getRawContent().length);
+    if (size > sip.config().maxMessageSize()) {
       return sip.response(request, 513, "Message Too Large");
     }
-    if (!"2.0".equals(versionNumber(r.getSIPVersion()))) {
+    if (r.getApplicationData() == StrictMessageParserFactory.BAD_VERSION) {
       return sip.response(request, 505, "Version Not Supported");
     }
     if (!r.getCSeq().getMethod().equalsIgnoreCase(method)) {
@@ -57,7 +56,7 @@ public final class RequestValidator {
         && !(method.equals("OPTIONS") && sip.isLocal(ruri))) {
       return sip.response(request, 483, "Too Many Hops");
     }
-    if (isLoop(r)) {
+    if (LoopMarker.isLoop(r, sip.config().advertisedAddress(), sip.config().port())) {
       return sip.response(request, 482, "Loop Detected");
     }
     if (!method.equals("ACK") && !method.equals("CANCEL")) {
@@ -88,33 +87,6 @@ public final class RequestValidator {
     } catch (java.text.ParseException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String versionNumber(String sipVersion) {
-    int slash = sipVersion == null ? -1 : sipVersion.indexOf('/');
-    return slash < 0 ? "" : sipVersion.substring(slash + 1).trim();
-  }
-
-  /**
-   * A request that already went through this server: one of its Vias (below the top, which the
-   * sender added) carries our address and port. A B2BUA re-originates requests with a fresh Via
-   * stack, so this only catches a request some proxy sends straight back to us.
-   */
-  private boolean isLoop(SIPRequest r) {
-    ListIterator<?> vias = r.getHeaders(ViaHeader.NAME);
-    String ours = sip.config().advertisedAddress();
-    int port = sip.config().port();
-    boolean top = true;
-    while (vias.hasNext()) {
-      Via v = (Via) vias.next();
-      if (!top && ours.equalsIgnoreCase(v.getHost())
-          && (v.getPort() == port || v.getPort() <= 0 && port == 5060)
-          && v.getBranch() != null && v.getBranch().startsWith("z9hG4bK")) {
-        return true;
-      }
-      top = false;
-    }
-    return false;
   }
 
   private static String unsupportedRequire(Request request) {

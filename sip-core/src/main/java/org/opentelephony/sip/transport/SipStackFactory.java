@@ -26,7 +26,12 @@ public final class SipStackFactory {
     p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE",
         String.valueOf(config.stackThreads()));
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(config.maxMessageSize()));
+    // A hard cap against memory exhaustion over TCP (the stack drops the connection beyond it);
+    // below it, anything over sip.max-message-size is answered 513 by the RequestValidator.
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE",
+        String.valueOf(Math.max(4 * config.maxMessageSize(), 262_144)));
+    p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
+        StrictMessageParserFactory.class.getName());
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
     p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000");
     p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000");

@@ -1,0 +1,60 @@
+package org.opentelephony.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opentelephony.sip.cdr.CallRecord;
+
+/**
+ * Two real softphones (Debian's baresip) register as alice and bob and call through the server;
+ * the script checks that each side received the other's test tone. See tests/baresip/README.md.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BaresipCallIT {
+  private static final Path SCRIPT = Path.of("..", "tests", "baresip", "call-test.sh")
+      .toAbsolutePath().normalize();
+  private ServerFixture server;
+
+  @BeforeAll
+  void start() throws Exception {
+    server = ServerFixture.start(Map.of());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"udp", "tcp"})
+  void aliceCallsBobWithAudioBothWays(String transport) throws Exception {
+    Path out = Path.of("target", "baresip-" + transport + ".log").toAbsolutePath();
+    Files.createDirectories(out.getParent());
+    Process p = new ProcessBuilder(List.of("bash", SCRIPT.toString(), "--server",
+        server.sipAddress(), "--transport", transport, "--seconds", "3"))
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("baresip test did not finish; see " + out);
+    }
+    assertEquals(0, p.exitValue(), "baresip call failed; see " + out + ":\n"
+        + Files.readString(out));
+    List<CallRecord> recs = server.server.sip().records().recent("bob", 1);
+    for (int i = 0; i < 50 && recs.isEmpty(); i++) {
+      Thread.sleep(100);
+      recs = server.server.sip().records().recent("bob", 1);
+    }
+    assertEquals("HANGUP_CALLER", recs.get(0).endReason());
+  }
+}
