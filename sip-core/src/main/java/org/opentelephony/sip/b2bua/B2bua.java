@@ -142,15 +142,14 @@ public final class B2bua {
 
   private void admit(RequestEvent evt, String caller, String callee, SdpSummary media) {
     Request req = evt.getRequest();
-    ServerTransaction tx;
+    ServerTransaction tx = serverTransaction(evt);
+    if (tx == null) {
+      return;
+    }
     Dialog dialog;
     try {
-      tx = evt.getServerTransaction() != null ? evt.getServerTransaction()
-          : sip.provider().getNewServerTransaction(req);
       tx.sendResponse(sip.messages().createResponse(100, req));
       dialog = sip.provider().getNewDialog(tx);
-    } catch (TransactionAlreadyExistsException e) {
-      return; // a retransmission: the transaction answers it
     } catch (SipException | ParseException | InvalidArgumentException e) {
       LOG.info("cannot accept INVITE {}: {}", sreqCallId(req), e.toString());
       return;
@@ -220,14 +219,8 @@ public final class B2bua {
       sip.sendStateless(sip.response(cancel, 481, "Call/Transaction Does Not Exist"));
       return;
     }
-    ServerTransaction tx;
-    try {
-      tx = evt.getServerTransaction() != null ? evt.getServerTransaction()
-          : sip.provider().getNewServerTransaction(cancel);
-    } catch (TransactionAlreadyExistsException e) {
-      return;
-    } catch (SipException e) {
-      LOG.debug("cannot take CANCEL: {}", e.toString());
+    ServerTransaction tx = serverTransaction(evt);
+    if (tx == null) {
       return;
     }
     call.executor().execute(() -> call.onCancel(tx));
@@ -249,14 +242,8 @@ public final class B2bua {
       sip.sendStateless(sip.response(req, 481, "Call/Transaction Does Not Exist"));
       return;
     }
-    ServerTransaction tx;
-    try {
-      tx = evt.getServerTransaction() != null ? evt.getServerTransaction()
-          : sip.provider().getNewServerTransaction(req);
-    } catch (TransactionAlreadyExistsException e) {
-      return;
-    } catch (SipException e) {
-      LOG.debug("cannot take {}: {}", req.getMethod(), e.toString());
+    ServerTransaction tx = serverTransaction(evt);
+    if (tx == null) {
       return;
     }
     B2buaCall call = leg.call();
@@ -301,6 +288,21 @@ public final class B2bua {
     LegRef leg = legOf(dialog);
     if (leg != null) {
       leg.call().executor().execute(leg.call()::onCallerAckTimeout);
+    }
+  }
+
+  /** The request's server transaction, created if needed; null for a retransmission. */
+  private ServerTransaction serverTransaction(RequestEvent evt) {
+    if (evt.getServerTransaction() != null) {
+      return evt.getServerTransaction();
+    }
+    try {
+      return sip.provider().getNewServerTransaction(evt.getRequest());
+    } catch (TransactionAlreadyExistsException e) {
+      return null; // the existing transaction answers the retransmission
+    } catch (SipException e) {
+      LOG.debug("cannot take {}: {}", evt.getRequest().getMethod(), e.toString());
+      return null;
     }
   }
 

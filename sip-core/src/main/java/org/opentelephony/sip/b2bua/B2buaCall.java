@@ -56,7 +56,7 @@ public final class B2buaCall {
       String callerTransport, String callerNatKey) {
     this.services = services;
     this.call = call;
-    this.executor = new SerialExecutor(services.workers());
+    this.executor = new SerialExecutor(services.workers(), "call", call.id());
     this.inviteTx = inviteTx;
     this.invite = inviteTx.getRequest();
     this.callerDialog = callerDialog;

@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool. Each call owns one, so a
@@ -14,11 +15,23 @@ public final class SerialExecutor implements Executor {
   private static final Logger LOG = LogManager.getLogger(SerialExecutor.class);
 
   private final Executor pool;
+  private final String contextKey;
+  private final String contextValue;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private boolean running;
 
   public SerialExecutor(Executor pool) {
+    this(pool, null, null);
+  }
+
+  /**
+   * Tasks run with {@code contextKey=contextValue} in the logging context (for example the call
+   * id), so every log line they write says which call it belongs to.
+   */
+  public SerialExecutor(Executor pool, String contextKey, String contextValue) {
     this.pool = pool;
+    this.contextKey = contextKey;
+    this.contextValue = contextValue;
   }
 
   @Override
@@ -43,10 +56,17 @@ public final class SerialExecutor implements Executor {
           return;
         }
       }
+      if (contextKey != null) {
+        ThreadContext.put(contextKey, contextValue);
+      }
       try {
         next.run();
       } catch (RuntimeException e) {
         LOG.error("task failed", e);
+      } finally {
+        if (contextKey != null) {
+          ThreadContext.remove(contextKey);
+        }
       }
     }
   }

@@ -1,0 +1,63 @@
+package org.opentelephony.sip.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SipConfigTest {
+  private static SipConfig with(Map<String, Object> overrides) {
+    return SipConfig.from(ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
+  @Test
+  void defaultsMatchThePublicContract() {
+    SipConfig c = with(Map.of());
+    assertEquals("127.0.0.1", c.bindAddress());
+    assertEquals("127.0.0.1", c.advertisedAddress(), "advertised defaults to the bind address");
+    assertEquals(5060, c.port());
+    assertEquals(List.of("udp", "tcp"), c.transports());
+    assertEquals("localhost", c.domain());
+    assertEquals("localhost", c.realm(), "realm defaults to the domain");
+    assertEquals(Duration.ofSeconds(30), c.noAnswerTimeout());
+    assertEquals(List.of("MD5", "SHA-256"), c.digestAlgorithms());
+    assertEquals(List.of("alice", "bob", "carol", "dave"),
+        c.seedAccounts().stream().map(SipConfig.SeedAccount::user).toList());
+    assertTrue(c.trustedPeers().isEmpty(), "no peer is trusted by default");
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    SipConfig c = with(Map.of("sip.call.no-answer-timeout", "1500ms",
+        "sip.registrar.min-expires", "1m"));
+    assertEquals(Duration.ofMillis(1500), c.noAnswerTimeout());
+    assertEquals(Duration.ofMinutes(1), c.minExpires());
+  }
+
+  @Test
+  void badValuesFailWithTheKeyName() {
+    assertKey("sip.port", Map.of("sip.port", 70000));
+    assertKey("sip.transports", Map.of("sip.transports", List.of("udp", "sctp")));
+    assertKey("sip.auth.algorithms", Map.of("sip.auth.algorithms", List.of("SHA-512")));
+    assertKey("sip.registrar", Map.of("sip.registrar.min-expires", "2h"));
+    assertKey("sip.call.no-answer-timeout", Map.of("sip.call.no-answer-timeout", "0s"));
+    assertKey("sip.worker-threads", Map.of("sip.worker-threads", 0));
+  }
+
+  @Test
+  void seedPasswordsStayOutOfToString() {
+    assertEquals("SeedAccount[alice]", new SipConfig.SeedAccount("alice", "alice123").toString());
+  }
+
+  private static void assertKey(String key, Map<String, Object> overrides) {
+    ConfigException e = assertThrows(ConfigException.class, () -> with(overrides));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+}
