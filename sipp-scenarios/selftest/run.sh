@@ -5,20 +5,34 @@
 # plus negative cases (a scenario must FAIL when the flow is wrong).
 #
 # usage:  sipp-scenarios/selftest/run.sh            (about 40 s, UDP on 127.0.0.1)
-#   env:  SELFTEST_PORT_A (default 15060) port of the waiting side (fake server / UAS)
-#         SELFTEST_PORT_B (default 15070) port of the calling side
-#         SELFTEST_PORT_C (default 15080) extra caller port (register-then-serve case)
+#   env:  SELFTEST_PORT_A  port of the waiting side (fake server / UAS)   default: a free
+#         SELFTEST_PORT_B  port of the calling side                        random port
+#         SELFTEST_PORT_C  extra caller port (register-then-serve case)    (20000-39999)
 #         KEEP=1 keeps the work directory (message logs) even when everything passed
 # exit 0 iff every case gave the expected exit codes.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SC=$(dirname "$HERE")
-A=${SELFTEST_PORT_A:-15060}
-B=${SELFTEST_PORT_B:-15070}
-C=${SELFTEST_PORT_C:-15080}
 KEEP=${KEEP:-0}
 command -v sipp >/dev/null || { echo "sipp not found (Debian package sip-tester)"; exit 2; }
+command -v ss >/dev/null || { echo "ss not found (package iproute2)"; exit 2; }
+command -v python3 >/dev/null || { echo "python3 not found"; exit 2; }
+
+free_port() { # a UDP port nobody listens on, not in the list given as arguments
+    local p
+    for _ in $(seq 1 200); do
+        p=$((20000 + RANDOM % 20000))
+        [[ " $* " == *" $p "* ]] && continue
+        [[ -z "$(ss -Hlun "sport = :$p" 2>/dev/null)" ]] && { echo "$p"; return 0; }
+    done
+    echo "no free UDP port" >&2
+    exit 2
+}
+A=${SELFTEST_PORT_A:-$(free_port)}
+B=${SELFTEST_PORT_B:-$(free_port "$A")}
+C=${SELFTEST_PORT_C:-$(free_port "$A" "$B")}
+echo "ports: waiting side $A, calling side $B, extra caller $C"
 
 WORK=$(mktemp -d /tmp/sipp-selftest.XXXXXX)
 PIDS=()
@@ -27,7 +41,7 @@ PASSED=0
 cleanup() {
     local p
     for p in "${PIDS[@]:-}"; do
-        [[ -n "$p" ]] && kill "$p" 2>/dev/null || true
+        if [[ -n "$p" ]]; then kill "$p" 2>/dev/null || true; fi
     done
     if [[ $FAILED -eq 0 && $KEEP != 1 ]]; then rm -rf "$WORK"; else echo "logs kept in $WORK"; fi
 }
@@ -35,8 +49,7 @@ trap cleanup EXIT
 cd "$WORK"
 
 wait_udp_port() { # PORT: wait until something listens on 127.0.0.1:PORT/udp
-    local i
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
         sleep 0.1
     done
@@ -54,9 +67,9 @@ check() { # NAME WANT GOT   (WANT: exit code, "any", or "fail" = anything but 0)
 #   WANT_*: an exit code, "any", or "fail" (non-zero: failed call 1, or -timeout_error 255). The UAS listens on A, the UAC sends from B to A.
 run_pair() {
     local name=$1 want_uac=$2 want_uas=$3 uas_args=$4 uac_args=$5
-    local uac_rc=0 uas_rc=0 upid i ok=1
+    local uac_rc=0 uas_rc=0 upid ok=1
     # shellcheck disable=SC2086
-    sipp $uas_args -i 127.0.0.1 -p "$A" -nostdin -timeout 20s -timeout_error \
+    sipp $uas_args -i 127.0.0.1 -ci 127.0.0.1 -p "$A" -nostdin -timeout 20s -timeout_error \
         -trace_msg -message_file "$name.uas.msg" -trace_err -error_file "$name.uas.err" \
         >"$name.uas.out" 2>&1 &
     upid=$!
@@ -67,11 +80,11 @@ run_pair() {
         return 0
     fi
     # shellcheck disable=SC2086
-    sipp $uac_args -i 127.0.0.1 -p "$B" -nostdin -timeout 15s -timeout_error \
+    sipp $uac_args -i 127.0.0.1 -ci 127.0.0.1 -p "$B" -nostdin -timeout 15s -timeout_error \
         -trace_msg -message_file "$name.uac.msg" -trace_err -error_file "$name.uac.err" \
         "127.0.0.1:$A" >"$name.uac.out" 2>&1 || uac_rc=$?
     # the UAS should be done by now; negative cases may leave it waiting: 3 s grace
-    for i in $(seq 1 30); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 30); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$upid" 2>/dev/null; then
         kill "$upid" 2>/dev/null || true; wait "$upid" 2>/dev/null || true; uas_rc=killed
     else
@@ -153,12 +166,12 @@ run_pair neg-uas_cancelled-gets-bye fail any "-sf $SC/uas_callee_bye.xml -m 1" "
 
 echo "== register with register.xml on port B, then serve calls on the same port B"
 run_pair register-then-serve-1 0 0 "$REG $MD5_FIRST" "-sf $SC/register.xml -s bob -ap bob123 -m 1"
-sipp -sf "$SC/uas_answer.xml" -i 127.0.0.1 -p "$B" -m 1 -nostdin -timeout 20s -timeout_error >serve.uas.out 2>&1 &
+sipp -sf "$SC/uas_answer.xml" -i 127.0.0.1 -ci 127.0.0.1 -p "$B" -m 1 -nostdin -timeout 20s -timeout_error >serve.uas.out 2>&1 &
 SERVE=$!
 PIDS+=("$SERVE")
 serve_rc=0 call_rc=0
 if wait_udp_port "$B"; then
-    sipp -sf "$SC/uac_trusted.xml" -s bob -i 127.0.0.1 -p "$C" -m 1 -nostdin -timeout 15s -timeout_error \
+    sipp -sf "$SC/uac_trusted.xml" -s bob -i 127.0.0.1 -ci 127.0.0.1 -p "$C" -m 1 -nostdin -timeout 15s -timeout_error \
         "127.0.0.1:$B" >serve.uac.out 2>&1 || call_rc=$?
 else
     call_rc=nostart

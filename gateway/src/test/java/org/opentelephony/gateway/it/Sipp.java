@@ -34,7 +34,7 @@ final class Sipp {
   static Sipp start(String scenario, int port, String target, String... args) throws IOException {
     Files.createDirectories(LOGS);
     List<String> cmd = new ArrayList<>(List.of("sipp", "-sf",
-        SCENARIOS.resolve(scenario).toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
+        SCENARIOS.resolve(scenario).toString(), "-i", "127.0.0.1", "-ci", "127.0.0.1", "-p", String.valueOf(port),
         "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-trace_msg",
         "-message_file", LOGS.resolve(scenario + "-" + port + "-messages.log").toString(),
         "-error_file", LOGS.resolve(scenario + "-" + port + "-errors.log").toString()));
