@@ -6,7 +6,14 @@ import org.apache.logging.log4j.Logger;
 import org.opentelephony.gateway.http.HttpServer;
 import org.opentelephony.sip.SipServer;
 import org.opentelephony.sip.call.MediaNegotiator;
+import org.opentelephony.sip.config.MediaSettings;
 import org.opentelephony.sip.config.SipConfig;
+import org.opentelephony.sip.media.AnchoredMedia;
+import org.opentelephony.media.MediaConfig;
+import org.opentelephony.media.relay.MediaEngine;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The whole server: the SIP core and the HTTP server, started and stopped together. */
 public final class TelephonyServer implements AutoCloseable {
@@ -14,25 +21,42 @@ public final class TelephonyServer implements AutoCloseable {
 
   private final SipServer sip;
   private final HttpServer http;
+  private final MediaEngine media;
   private boolean stopped;
 
-  private TelephonyServer(SipServer sip, HttpServer http) {
+  private TelephonyServer(SipServer sip, HttpServer http, MediaEngine media) {
     this.sip = sip;
     this.http = http;
+    this.media = media;
   }
 
   /** Starts everything from a resolved configuration (reference.conf + overrides). */
   public static TelephonyServer start(Config config) throws Exception {
     SipConfig sipConfig = SipConfig.from(config);
     GatewayConfig gwConfig = GatewayConfig.from(config);
-    SipServer sip = SipServer.start(sipConfig, MediaNegotiator.PASS_THROUGH);
+    Optional<MediaConfig> mediaConfig = MediaSettings.from(config);
+    MediaEngine media = mediaConfig.isPresent() ? MediaEngine.start(mediaConfig.get()) : null;
+    SipServer sip = null;
     try {
-      HttpServer http = HttpServer.start(gwConfig, sip);
-      return new TelephonyServer(sip, http);
+      sip = SipServer.start(sipConfig,
+          media == null ? MediaNegotiator.PASS_THROUGH : new AnchoredMedia(media));
+      Supplier<Map<String, Long>> mediaMetrics = media == null ? Map::of : media::metrics;
+      HttpServer http = HttpServer.start(gwConfig, sip, mediaMetrics);
+      return new TelephonyServer(sip, http, media);
     } catch (Exception e) {
-      sip.stop();
+      if (sip != null) {
+        sip.stop();
+      }
+      if (media != null) {
+        media.close();
+      }
       throw e;
     }
+  }
+
+  /** The media relay, or null when media anchoring is disabled. */
+  public MediaEngine media() {
+    return media;
   }
 
   public SipServer sip() {
@@ -52,6 +76,9 @@ public final class TelephonyServer implements AutoCloseable {
     LOG.info("shutting down");
     http.stop();
     sip.stop();
+    if (media != null) {
+      media.close();
+    }
   }
 
   @Override

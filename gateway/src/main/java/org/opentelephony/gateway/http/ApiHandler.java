@@ -23,10 +23,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private static final int MAX_LIMIT = 1000;
 
   private final SipServer sip;
+  private final java.util.function.Supplier<Map<String, Long>> mediaMetrics;
   private final ObjectMapper json = new ObjectMapper();
 
-  ApiHandler(SipServer sip) {
+  ApiHandler(SipServer sip, java.util.function.Supplier<Map<String, Long>> mediaMetrics) {
     this.sip = sip;
+    this.mediaMetrics = mediaMetrics;
   }
 
   @Override
@@ -72,6 +74,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     m.put("calls_active", (long) sip.calls().size());
     m.put("registrations_active", (long) sip.location().size());
     m.put("storage_pending_writes", (long) sip.pendingWrites());
+    m.putAll(mediaMetrics.get());
     m.put("jvm_heap_used_bytes", Runtime.getRuntime().totalMemory()
         - Runtime.getRuntime().freeMemory());
     StringBuilder sb = new StringBuilder();

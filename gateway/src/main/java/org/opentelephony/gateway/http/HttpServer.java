@@ -15,13 +15,14 @@ public final class HttpServer {
     this.connector = connector;
   }
 
-  public static HttpServer start(GatewayConfig config, SipServer sip) throws Exception {
+  public static HttpServer start(GatewayConfig config, SipServer sip,
+      java.util.function.Supplier<java.util.Map<String, Long>> mediaMetrics) throws Exception {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost(config.httpBindAddress());
     connector.setPort(config.httpPort());
     jetty.addConnector(connector);
-    jetty.setHandler(new ApiHandler(sip));
+    jetty.setHandler(new ApiHandler(sip, mediaMetrics));
     jetty.setStopTimeout(2000);
     jetty.start();
     return new HttpServer(jetty, connector);

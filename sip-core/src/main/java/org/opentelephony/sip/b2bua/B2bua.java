@@ -64,6 +64,15 @@ public final class B2bua {
     this.registry = registry;
     this.services = new B2buaServices(sip, sip.config(), media, workers, timers,
         new LegRequestFactory(sip), new CallIndex());
+    media.onMediaTimeout(this::endForMediaTimeout);
+  }
+
+  /** Ends a call whose media stopped in both directions: BYE on both legs. */
+  void endForMediaTimeout(String callId) {
+    B2buaCall c = services.calls().byCallId(callId);
+    if (c != null) {
+      c.executor().execute(() -> c.hangUp(EndReason.MEDIA_TIMEOUT, 408));
+    }
   }
 
   // ---------------------------------------------------------------- admission

@@ -21,6 +21,7 @@ import org.opentelephony.sip.call.Call;
 import org.opentelephony.sip.call.CallState;
 import org.opentelephony.sip.call.EndReason;
 import org.opentelephony.sip.call.MediaNegotiator;
+import org.opentelephony.sip.call.MediaNegotiator.Kind;
 import org.opentelephony.sip.call.MediaNegotiator.Side;
 import org.opentelephony.sip.registrar.Binding;
 import org.opentelephony.sip.sdp.SdpException;
@@ -81,7 +82,7 @@ public final class B2buaCall {
     String body = null;
     if (!lateOffer) {
       try {
-        body = services.media().relay(call, Side.CALLER, bodyOf(invite));
+        body = services.media().relay(call, Side.CALLER, Kind.OFFER, bodyOf(invite));
       } catch (SdpException e) {
         rejectCaller(488, "Not Acceptable Here", e.getMessage());
         finish(EndReason.FAILED, 488);
@@ -155,7 +156,8 @@ public final class B2buaCall {
     try {
       Response out = callerResponse(status, r.getReasonPhrase());
       if (hasBody(r)) {
-        setBody(out, services.media().relay(call, Side.CALLEE, bodyOf(r)));
+        setBody(out, services.media().relay(call, Side.CALLEE,
+            lateOffer ? Kind.OFFER : Kind.ANSWER, bodyOf(r)));
       }
       inviteTx.sendResponse(out);
       services.sip().metrics().responseSent(status);
@@ -187,7 +189,8 @@ public final class B2buaCall {
     }
     String body;
     try {
-      body = services.media().relay(call, Side.CALLEE, bodyOf(r));
+      body = services.media().relay(call, Side.CALLEE, lateOffer ? Kind.OFFER : Kind.ANSWER,
+          bodyOf(r));
     } catch (SdpException e) {
       ackAndBye(b, r);
       rejectCaller(488, "Not Acceptable Here", e.getMessage());
@@ -279,7 +282,7 @@ public final class B2buaCall {
       String answer = null;
       if (hasBody(ack)) {
         try {
-          answer = services.media().relay(call, Side.CALLER, bodyOf(ack));
+          answer = services.media().relay(call, Side.CALLER, Kind.ANSWER, bodyOf(ack));
         } catch (SdpException e) {
           LOG.info("call {}: bad SDP answer in ACK: {}", call.id(), e.getMessage());
           ack(winner.dialog, calleeOkAwaitingAck, null);
@@ -345,7 +348,8 @@ public final class B2buaCall {
       Request out = target.createRequest(method);
       services.factory().copyPassThroughHeaders(req, out);
       if (hasBody(req)) {
-        String body = isSdp(req) ? services.media().relay(call, from, bodyOf(req)) : bodyOf(req);
+        String body = isSdp(req) ? services.media().relay(call, from, Kind.OFFER, bodyOf(req))
+            : bodyOf(req);
         out.setContent(body, (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME));
       }
       if (Request.INVITE.equals(method) || Request.UPDATE.equals(method)) {
@@ -387,7 +391,8 @@ public final class B2buaCall {
       }
       if (hasBody(r)) {
         Side other = relay.from() == Side.CALLER ? Side.CALLEE : Side.CALLER;
-        String body = isSdp(r) ? services.media().relay(call, other, bodyOf(r)) : bodyOf(r);
+        String body = isSdp(r) ? services.media().relay(call, other, Kind.ANSWER, bodyOf(r))
+            : bodyOf(r);
         out.setContent(body, (ContentTypeHeader) r.getHeader(ContentTypeHeader.NAME));
       }
       relay.origin().sendResponse(out);

@@ -13,6 +13,7 @@ import javax.sip.message.Request;
  */
 final class CallIndex {
   private final Map<String, B2buaCall> byInvite = new ConcurrentHashMap<>();
+  private final Map<String, B2buaCall> byCallId = new ConcurrentHashMap<>();
 
   static String key(Request request) {
     SIPRequest r = (SIPRequest) request;
@@ -22,6 +23,11 @@ final class CallIndex {
 
   void add(B2buaCall call, Request invite) {
     byInvite.put(key(invite), call);
+    byCallId.put(call.call().id(), call);
+  }
+
+  B2buaCall byCallId(String callId) {
+    return byCallId.get(callId);
   }
 
   B2buaCall byCancel(Request cancel) {
@@ -30,6 +36,7 @@ final class CallIndex {
 
   void forget(B2buaCall call, Request invite) {
     byInvite.remove(key(invite), call);
+    byCallId.remove(call.call().id(), call);
   }
 
   Collection<B2buaCall> all() {

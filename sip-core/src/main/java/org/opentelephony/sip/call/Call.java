@@ -25,6 +25,7 @@ public final class Call {
   private volatile int sipStatus;
   private volatile long answeredAt;
   private volatile long endedAt;
+  private volatile String mediaStats = "[]";
 
   Call(String id, String sipCallId, String caller, String callee, boolean audio, boolean video,
       long startedAt, CallRegistry registry) {
@@ -116,6 +117,15 @@ public final class Call {
 
   public long endedAt() {
     return endedAt;
+  }
+
+  /** Per-leg media statistics (JSON) set when the call's media is released. */
+  public String mediaStats() {
+    return mediaStats;
+  }
+
+  public void setMediaStats(String json) {
+    this.mediaStats = json;
   }
 
   @Override

@@ -12,6 +12,7 @@ public enum EndReason {
   NOT_FOUND,
   OFFLINE,
   FORBIDDEN,
+  MEDIA_TIMEOUT,
   SERVER_SHUTDOWN,
   FAILED;
 

@@ -11,19 +11,26 @@ public interface MediaNegotiator {
   /** Which side of the call a body came from. */
   enum Side { CALLER, CALLEE }
 
+  /** The body's role in RFC 3264 offer/answer, which the SIP layer knows from where it came. */
+  enum Kind { OFFER, ANSWER }
+
   /**
    * The body to hand to the other leg for an SDP that arrived from {@code from}.
    *
    * @throws SdpException when the body cannot be bridged (the request is answered 488)
    */
-  String relay(Call call, Side from, String sdp) throws SdpException;
+  String relay(Call call, Side from, Kind kind, String sdp) throws SdpException;
 
   void release(Call call);
+
+  /** Registers who ends a call (by {@link Call#id()}) whose media stopped; default: never. */
+  default void onMediaTimeout(java.util.function.Consumer<String> callIdHandler) {
+  }
 
   /** Hands bodies over unchanged: each leg's media flows directly between the endpoints. */
   MediaNegotiator PASS_THROUGH = new MediaNegotiator() {
     @Override
-    public String relay(Call call, Side from, String sdp) {
+    public String relay(Call call, Side from, Kind kind, String sdp) {
       return sdp;
     }
 

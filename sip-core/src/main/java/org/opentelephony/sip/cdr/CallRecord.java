@@ -2,7 +2,10 @@ package org.opentelephony.sip.cdr;
 
 import org.opentelephony.sip.call.Call;
 
-/** The call detail record written once per call when it ends. Times are epoch milliseconds. */
+/**
+ * The call detail record written once per call when it ends. Times are epoch milliseconds;
+ * {@code mediaStats} is JSON with per-stream, per-leg packet, loss, jitter and RTT figures.
+ */
 public record CallRecord(
     String callId,
     String sipCallId,
@@ -15,7 +18,8 @@ public record CallRecord(
     long endedAt,
     long durationMs,
     String endReason,
-    int sipStatus) {
+    int sipStatus,
+    String mediaStats) {
 
   /** The record of an ended call; duration counts from the answer (0 if never answered). */
   public static CallRecord of(Call c) {
@@ -23,6 +27,6 @@ public record CallRecord(
     long duration = answered > 0 ? Math.max(0, c.endedAt() - answered) : 0;
     return new CallRecord(c.id(), c.sipCallId(), c.caller(), c.callee(), c.audio(), c.video(),
         c.startedAt(), answered > 0 ? answered : null, c.endedAt(), duration,
-        String.valueOf(c.endReason()), c.sipStatus());
+        String.valueOf(c.endReason()), c.sipStatus(), c.mediaStats());
   }
 }

@@ -46,7 +46,9 @@ public final class Database implements AutoCloseable {
         ended_at BIGINT NOT NULL,
         duration_ms BIGINT NOT NULL,
         end_reason VARCHAR(32) NOT NULL,
-        sip_status INT NOT NULL)""",
+        sip_status INT NOT NULL,
+        media_stats VARCHAR(8000))""",
+      "ALTER TABLE call_records ADD COLUMN IF NOT EXISTS media_stats VARCHAR(8000)",
       "CREATE INDEX IF NOT EXISTS call_records_started ON call_records (started_at)");
 
   private final Connection connection;

@@ -32,9 +32,9 @@ class StorageSurvivesRestartTest {
           Long.MAX_VALUE, null)); // refresh of the same contact: replaces the row
       bindings.delete("u1", "sip:u1@10.0.0.1");
       records.save(new CallRecord("id-1", "sip-1", "alice", "bob", true, false, 1_000L, 2_000L,
-          9_000L, 7_000L, "HANGUP_CALLER", 200));
+          9_000L, 7_000L, "HANGUP_CALLER", 200, "[]"));
       records.save(new CallRecord("id-2", "sip-2", "carol", "bob", true, true, 3_000L, null,
-          4_000L, 0L, "NO_ANSWER", 480));
+          4_000L, 0L, "NO_ANSWER", 480, "[]"));
       writer.close();
       assertEquals(0, writer.failed());
     }

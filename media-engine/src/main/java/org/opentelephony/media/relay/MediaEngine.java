@@ -1,0 +1,154 @@
+package org.opentelephony.media.relay;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opentelephony.media.MediaConfig;
+
+/**
+ * The media relay: allocates ports, runs the relay threads, creates a {@link MediaSession} per
+ * call and watches for calls whose media stopped. Knows nothing of SIP.
+ */
+public final class MediaEngine implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(MediaEngine.class);
+
+  /** Milliseconds clock, injectable so that the inactivity timeout is testable. */
+  public interface Clock {
+    long millis();
+  }
+
+  private final MediaConfig config;
+  private final PortAllocator ports;
+  private final RelayLoop[] loops;
+  private final Thread[] threads;
+  private final RelayCounters counters = new RelayCounters();
+  private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
+  private final Map<MediaSession, Integer> loopOf = new ConcurrentHashMap<>();
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  private final ScheduledExecutorService monitor;
+  private final Clock clock;
+  private volatile Consumer<MediaSession> inactivityListener = s -> { };
+
+  private MediaEngine(MediaConfig config, Clock clock) throws IOException {
+    this.config = config;
+    this.clock = clock;
+    this.ports = new PortAllocator(InetAddress.getByName(config.bindAddress()), config.portMin(),
+        config.portMax());
+    this.loops = new RelayLoop[config.threads()];
+    this.threads = new Thread[config.threads()];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = new RelayLoop(this, counters);
+      threads[i] = new Thread(loops[i], "media-relay-" + i);
+      threads[i].setDaemon(true);
+      threads[i].start();
+    }
+    monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "media-monitor");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts the relay threads and the inactivity monitor. */
+  public static MediaEngine start(MediaConfig config, Clock clock) throws IOException {
+    MediaEngine e = new MediaEngine(config, clock);
+    e.monitor.scheduleWithFixedDelay(e::checkInactivity, 1, 1, TimeUnit.SECONDS);
+    LOG.info("media relay on {} ports {}-{}, advertised {}, {} thread(s)", config.bindAddress(),
+        config.portMin(), config.portMax(), config.advertisedAddress(), config.threads());
+    return e;
+  }
+
+  public static MediaEngine start(MediaConfig config) throws IOException {
+    return start(config, System::currentTimeMillis);
+  }
+
+  /** Called (on the monitor thread) once for each session whose media stopped. */
+  public void onInactivity(Consumer<MediaSession> listener) {
+    this.inactivityListener = listener;
+  }
+
+  public MediaSession createSession(String id) {
+    MediaSession s = new MediaSession(id, this);
+    sessions.put(id, s);
+    return s;
+  }
+
+  public int activeSessions() {
+    return sessions.size();
+  }
+
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = counters.snapshot();
+    m.put("media_sessions_active", (long) sessions.size());
+    return m;
+  }
+
+  /** Checks every session once; public so tests with an injected clock can drive it. */
+  public void checkInactivity() {
+    long now = clock.millis();
+    long limit = config.inactivityTimeout().toMillis();
+    for (MediaSession s : sessions.values()) {
+      long last = s.lastActivity();
+      if (last >= 0 && now - last >= limit && s.markTimeoutReported()) {
+        LOG.info("session {}: no media for {} ms", s.id(), now - last);
+        try {
+          inactivityListener.accept(s);
+        } catch (RuntimeException e) {
+          LOG.error("inactivity listener failed", e);
+        }
+      }
+    }
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  PortAllocator ports() {
+    return ports;
+  }
+
+  String advertisedAddress() {
+    return config.advertisedAddress();
+  }
+
+  void register(MediaSession session, Stream stream) {
+    int i = loopOf.computeIfAbsent(session,
+        s -> Math.floorMod(nextLoop.getAndIncrement(), loops.length));
+    loops[i].register(stream);
+  }
+
+  void unregister(MediaSession session) {
+    sessions.remove(session.id());
+    loopOf.remove(session);
+  }
+
+  /** Closes every session and stops the threads. */
+  @Override
+  public void close() {
+    monitor.shutdownNow();
+    for (MediaSession s : List.copyOf(sessions.values())) {
+      s.close();
+    }
+    for (RelayLoop l : loops) {
+      l.stop();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package org.opentelephony.media.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opentelephony.media.sdp.Codec;
+import org.opentelephony.media.sdp.Direction;
+import org.opentelephony.media.sdp.MediaDescription;
+import org.opentelephony.media.sdp.SdpParseException;
+import org.opentelephony.media.sdp.SdpWriter;
+import org.opentelephony.media.sdp.SessionDescription;
+
+/**
+ * The media of one call, anchored on the server: for each media line a {@link Stream} with a port
+ * pair per leg. Offer/answer (RFC 3264) passes through here in both directions; each body handed
+ * to a leg points that leg at the server. Signalling methods are called from one thread at a time
+ * (the call's executor); packets flow on the relay threads.
+ */
+public final class MediaSession {
+  private static final Logger LOG = LogManager.getLogger(MediaSession.class);
+
+  /** The two legs of a call. */
+  public enum Side {
+    CALLER, CALLEE;
+
+    public Side other() {
+      return this == CALLER ? CALLEE : CALLER;
+    }
+  }
+
+  private final String id;
+  private final MediaEngine engine;
+  private final List<Stream> streams = new ArrayList<>();
+  private final long[] sessionIds = new long[2];
+  private final long[] versions = new long[2];
+  private Side offerer;
+  private Side lastOfferer;
+  private volatile boolean answered;
+  private volatile long answeredAtMillis;
+  private volatile boolean closed;
+  private volatile boolean timeoutReported;
+
+  MediaSession(String id, MediaEngine engine) {
+    this.id = id;
+    this.engine = engine;
+    sessionIds[0] = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+    sessionIds[1] = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * An offer from {@code from}: returns the offer for the other leg, with the same formats and
+   * the server's address and ports.
+   */
+  public String offer(Side from, String sdp) throws SdpParseException {
+    SessionDescription sd = SessionDescription.parse(sdp);
+    List<MediaDescription> media = sd.media();
+    if (media.size() < streams.size()) {
+      throw new SdpParseException("an offer must not remove media lines (RFC 3264 8)");
+    }
+    Side to = from.other();
+    SdpWriter out = writer(to);
+    for (int i = 0; i < media.size(); i++) {
+      MediaDescription m = media.get(i);
+      Stream s = i < streams.size() ? streams.get(i) : newStream(m.type());
+      s.offer = m;
+      s.offered = new ArrayList<>(m.codecs());
+      s.rejected = m.rejected();
+      if (!m.rejected()) {
+        setRemote(s.endpoint(from), sd, m);
+      }
+      out.media(m, m.rejected() ? 0 : s.endpoint(to).ports.rtpPort(), m.codecs(), m.direction());
+    }
+    offerer = from;
+    lastOfferer = null;
+    return out.toString();
+  }
+
+  /**
+   * The answer from {@code from} to the pending offer: returns the answer for the offerer, and
+   * sets up payload-type mapping for the formats both legs share.
+   *
+   * @throws SdpParseException when the answer is unusable or shares no format with the offer
+   */
+  public String answer(Side from, String sdp) throws SdpParseException {
+    if (offerer == null && lastOfferer == from.other()) {
+      offerer = lastOfferer; // the answer again, e.g. in the 200 after a 183 (RFC 3261 13.2.1)
+    }
+    if (offerer == null || offerer == from) {
+      throw new SdpParseException("an answer without a pending offer from the other leg");
+    }
+    SessionDescription sd = SessionDescription.parse(sdp);
+    List<MediaDescription> media = sd.media();
+    if (media.size() != streams.size()) {
+      throw new SdpParseException("the answer has " + media.size() + " media lines, the offer "
+          + streams.size());
+    }
+    Side to = offerer;
+    SdpWriter out = writer(to);
+    for (int i = 0; i < media.size(); i++) {
+      MediaDescription m = media.get(i);
+      Stream s = streams.get(i);
+      if (m.rejected() || s.rejected) {
+        s.rejected = true;
+        out.media(s.offer, 0, s.offered, Direction.INACTIVE);
+        continue;
+      }
+      setRemote(s.endpoint(from), sd, m);
+      List<Codec> common = mapPayloadTypes(s, s.endpoint(from), s.endpoint(to), m.codecs());
+      if (common.isEmpty()) {
+        throw new SdpParseException("no common format for m=" + m.type() + ": offered "
+            + names(s.offered) + ", answered " + names(m.codecs()));
+      }
+      s.direction = m.direction();
+      out.media(s.offer, s.endpoint(to).ports.rtpPort(), common, m.direction());
+    }
+    answered = true;
+    answeredAtMillis = engine.clock().millis();
+    lastOfferer = offerer;
+    offerer = null;
+    return out.toString();
+  }
+
+  /**
+   * Maps the answerer's formats to the offerer's: packets between the legs get the receiving
+   * leg's payload type. Returns the offerer's formats in the answerer's order of preference.
+   */
+  private static List<Codec> mapPayloadTypes(Stream s, Endpoint answerer, Endpoint offerer,
+      List<Codec> answered) {
+    Arrays.fill(answerer.ptOut, -1);
+    Arrays.fill(offerer.ptOut, -1);
+    List<Codec> common = new ArrayList<>();
+    for (Codec a : answered) {
+      for (Codec o : s.offered) {
+        if (o.sameFormat(a)) {
+          answerer.ptOut[a.payloadType()] = o.payloadType();
+          offerer.ptOut[o.payloadType()] = a.payloadType();
+          common.add(o);
+          if (!a.isTelephoneEvent() && a.clockRate() > 0) {
+            answerer.clockRate = a.clockRate();
+            offerer.clockRate = a.clockRate();
+          }
+          break;
+        }
+      }
+    }
+    return common;
+  }
+
+  private void setRemote(Endpoint e, SessionDescription sd, MediaDescription m)
+      throws SdpParseException {
+    String host = sd.connectionOf(m);
+    int rtcpPort = m.port() + 1;
+    for (String l : m.otherLines()) {
+      if (l.startsWith("a=rtcp:")) {
+        try {
+          rtcpPort = Integer.parseInt(l.substring(7).split(" ")[0].trim());
+        } catch (NumberFormatException ex) {
+          throw new SdpParseException("bad a=rtcp port: " + l);
+        }
+      }
+    }
+    e.setRemote(new InetSocketAddress(host, m.port()), new InetSocketAddress(host, rtcpPort));
+  }
+
+  private Stream newStream(String type) throws SdpParseException {
+    try {
+      Endpoint caller = new Endpoint(Side.CALLER, engine.ports().allocate());
+      Endpoint callee;
+      try {
+        callee = new Endpoint(Side.CALLEE, engine.ports().allocate());
+      } catch (IOException e) {
+        caller.close();
+        throw e;
+      }
+      Stream s = new Stream(type, caller, callee);
+      streams.add(s);
+      engine.register(this, s);
+      return s;
+    } catch (IOException e) {
+      LOG.warn("session {}: {}", id, e.getMessage());
+      throw new SdpParseException("no media port available");
+    }
+  }
+
+  private SdpWriter writer(Side to) {
+    int i = to.ordinal();
+    // session-level a=/b= lines describe the other leg's transport: none is passed on
+    return new SdpWriter(engine.advertisedAddress(), sessionIds[i], ++versions[i], List.of());
+  }
+
+  private static String names(List<Codec> codecs) {
+    StringBuilder sb = new StringBuilder();
+    for (Codec c : codecs) {
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(c.name()).append('/').append(c.clockRate());
+    }
+    return sb.toString();
+  }
+
+  /** Per-stream, per-leg statistics. */
+  public List<StreamStats> stats() {
+    List<StreamStats> out = new ArrayList<>();
+    for (Stream s : streams) {
+      out.add(new StreamStats(s.type, s.caller.stats.snapshot(s.caller.clockRate),
+          s.callee.stats.snapshot(s.callee.clockRate)));
+    }
+    return out;
+  }
+
+  /** What one media line saw on each leg. */
+  public record StreamStats(String type, LegStats.Snapshot caller, LegStats.Snapshot callee) {
+  }
+
+  /**
+   * Millis of the last packet in either direction on any stream, or of the answer if none came
+   * yet; -1 while no answer exists or while a stream is on hold (inactivity does not apply).
+   */
+  long lastActivity() {
+    if (!answered || closed) {
+      return -1;
+    }
+    long last = answeredAtMillis;
+    for (Stream s : streams) {
+      if (s.onHold()) {
+        return -1;
+      }
+      last = Math.max(last, Math.max(s.caller.lastPacketMillis, s.callee.lastPacketMillis));
+    }
+    return last;
+  }
+
+  boolean markTimeoutReported() {
+    if (timeoutReported) {
+      return false;
+    }
+    timeoutReported = true;
+    return true;
+  }
+
+  List<Stream> streams() {
+    return streams;
+  }
+
+  /** Releases the ports; the relay threads forget the streams. Idempotent. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    engine.unregister(this);
+    for (Stream s : streams) {
+      s.close();
+    }
+  }
+}

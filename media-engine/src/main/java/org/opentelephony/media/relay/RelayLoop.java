@@ -1,0 +1,194 @@
+package org.opentelephony.media.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opentelephony.media.rtp.RtcpPacket;
+import org.opentelephony.media.rtp.RtpPacket;
+
+/**
+ * One relay thread: a selector over the sockets of the streams it owns. A packet is read into
+ * the thread's one buffer, checked and rewritten in place (payload type), and sent out of the
+ * peer leg's socket; nothing is allocated per packet.
+ */
+final class RelayLoop implements Runnable {
+  private static final Logger LOG = LogManager.getLogger(RelayLoop.class);
+  /** Larger datagrams are not RTP from a phone (MTU-sized at most): dropped as oversized. */
+  static final int MAX_PACKET = 1500;
+  private static final int BURST = 64;
+
+  /** What a selection key points at: one socket of one endpoint. */
+  private record Socket(Endpoint endpoint, boolean rtcp) {
+  }
+
+  private final Selector selector;
+  private final ByteBuffer buf = ByteBuffer.allocate(65_536);
+  private final byte[] bytes = buf.array();
+  private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+  private final MediaEngine engine;
+  private final RelayCounters counters;
+  private final RtcpObserver rtcp = new RtcpObserver();
+  private volatile boolean running = true;
+  private long now;
+
+  RelayLoop(MediaEngine engine, RelayCounters counters) throws IOException {
+    this.engine = engine;
+    this.counters = counters;
+    this.selector = Selector.open();
+  }
+
+  void register(Stream s) {
+    pending.add(() -> {
+      add(s.caller, s.caller.ports.rtp(), false);
+      add(s.caller, s.caller.ports.rtcp(), true);
+      add(s.callee, s.callee.ports.rtp(), false);
+      add(s.callee, s.callee.ports.rtcp(), true);
+    });
+    selector.wakeup();
+  }
+
+  private void add(Endpoint e, DatagramChannel ch, boolean rtcp) {
+    try {
+      ch.register(selector, SelectionKey.OP_READ, new Socket(e, rtcp));
+    } catch (ClosedChannelException ex) {
+      // the session was closed before we got to it
+    }
+  }
+
+  void stop() {
+    running = false;
+    selector.wakeup();
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        selector.select(500);
+        now = engine.clock().millis();
+        Runnable r;
+        while ((r = pending.poll()) != null) {
+          r.run();
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+          SelectionKey key = it.next();
+          it.remove();
+          if (key.isValid()) {
+            drain(key);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.error("relay loop error", e);
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // shutting down
+    }
+  }
+
+  private void drain(SelectionKey key) {
+    Socket sock = (Socket) key.attachment();
+    DatagramChannel ch = (DatagramChannel) key.channel();
+    for (int i = 0; i < BURST; i++) {
+      buf.clear();
+      SocketAddress from;
+      try {
+        from = ch.receive(buf);
+      } catch (IOException e) {
+        key.cancel(); // closed by the session
+        return;
+      }
+      if (from == null) {
+        return;
+      }
+      int len = buf.position();
+      if (sock.rtcp()) {
+        onRtcp(sock.endpoint(), (InetSocketAddress) from, len);
+      } else {
+        onRtp(sock.endpoint(), (InetSocketAddress) from, len);
+      }
+    }
+  }
+
+  private void onRtp(Endpoint e, InetSocketAddress from, int len) {
+    LegStats st = e.stats;
+    if (len > MAX_PACKET) {
+      st.malformed++;
+      counters.oversized.increment();
+      return;
+    }
+    if (RtpPacket.check(bytes, 0, len) != RtpPacket.Check.OK) {
+      st.malformed++;
+      counters.malformed.increment();
+      return;
+    }
+    if (!e.acceptRtp(from)) {
+      st.strangers++;
+      counters.strangers.increment();
+      return;
+    }
+    st.packetsIn++;
+    st.bytesIn += len;
+    e.lastPacketMillis = now;
+    int clock = e.clockRate;
+    st.onRtp(RtpPacket.sequence(bytes, 0), RtpPacket.timestamp(bytes, 0), now * clock / 1000);
+    int pt = e.ptOut[RtpPacket.payloadType(bytes, 0)];
+    Endpoint peer = e.peer;
+    InetSocketAddress target = peer.rtpTarget();
+    if (pt < 0 || target == null) {
+      st.unknownPayloadType++;
+      counters.notForwarded.increment();
+      return;
+    }
+    RtpPacket.setPayloadType(bytes, 0, pt);
+    send(peer.ports.rtp(), target, len, peer.stats);
+  }
+
+  private void onRtcp(Endpoint e, InetSocketAddress from, int len) {
+    LegStats st = e.stats;
+    if (len > MAX_PACKET || RtcpPacket.check(bytes, 0, len) != RtcpPacket.Check.OK) {
+      st.malformed++;
+      counters.malformed.increment();
+      return;
+    }
+    if (!e.acceptRtcp(from)) {
+      st.strangers++;
+      counters.strangers.increment();
+      return;
+    }
+    st.rtcpIn++;
+    e.lastPacketMillis = now;
+    rtcp.observe(e, bytes, len, now);
+    InetSocketAddress target = e.peer.rtcpTarget();
+    if (target != null) {
+      send(e.peer.ports.rtcp(), target, len, null);
+    }
+  }
+
+  private void send(DatagramChannel out, InetSocketAddress target, int len, LegStats st) {
+    buf.flip();
+    try {
+      out.send(buf, target);
+      if (st != null) {
+        st.packetsOut++;
+        st.bytesOut += len;
+      }
+      counters.forwarded.increment();
+    } catch (IOException e) {
+      counters.sendErrors.increment();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package org.opentelephony.media.relay;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.opentelephony.media.sdp.Codec;
+import org.opentelephony.media.sdp.Direction;
+import org.opentelephony.media.sdp.MediaDescription;
+
+/** One media line of a call (audio or video): an endpoint on each leg, relaying to each other. */
+final class Stream {
+  final String type;
+  final Endpoint caller;
+  final Endpoint callee;
+  /** Formats offered in the pending offer, as the offering side numbered them. */
+  List<Codec> offered = new ArrayList<>();
+  MediaDescription offer;
+  Direction direction = Direction.SENDRECV;
+  boolean rejected;
+
+  Stream(String type, Endpoint caller, Endpoint callee) {
+    this.type = type;
+    this.caller = caller;
+    this.callee = callee;
+    caller.peer = callee;
+    callee.peer = caller;
+  }
+
+  Endpoint endpoint(MediaSession.Side side) {
+    return side == MediaSession.Side.CALLER ? caller : callee;
+  }
+
+  boolean onHold() {
+    return direction != Direction.SENDRECV;
+  }
+
+  void close() {
+    caller.close();
+    callee.close();
+  }
+}

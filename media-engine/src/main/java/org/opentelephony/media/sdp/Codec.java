@@ -1,0 +1,50 @@
+package org.opentelephony.media.sdp;
+
+import java.util.Locale;
+
+/**
+ * A payload format offered in SDP: its payload type on one leg and its identity (encoding name,
+ * clock rate, channels) which is what matches formats across legs.
+ */
+public record Codec(int payloadType, String name, int clockRate, int channels, String fmtp) {
+
+  /** Static payload types of RFC 3551 that may appear without an rtpmap. */
+  public static Codec staticType(int pt) {
+    return switch (pt) {
+      case 0 -> new Codec(0, "PCMU", 8000, 1, null);
+      case 8 -> new Codec(8, "PCMA", 8000, 1, null);
+      case 9 -> new Codec(9, "G722", 8000, 1, null);
+      case 18 -> new Codec(18, "G729", 8000, 1, null);
+      case 3 -> new Codec(3, "GSM", 8000, 1, null);
+      case 13 -> new Codec(13, "CN", 8000, 1, null);
+      default -> new Codec(pt, "PT" + pt, 0, 1, null);
+    };
+  }
+
+  /** Same format, whatever its payload type: name (case-insensitive), clock rate, channels. */
+  public boolean sameFormat(Codec o) {
+    return name.equalsIgnoreCase(o.name) && clockRate == o.clockRate
+        && (channels == o.channels || isOpus()); // opus/48000/2 is the only spelling (RFC 7587)
+  }
+
+  public boolean isOpus() {
+    return name.equalsIgnoreCase("opus");
+  }
+
+  public boolean isTelephoneEvent() {
+    return name.equalsIgnoreCase("telephone-event");
+  }
+
+  public String key() {
+    return name.toUpperCase(Locale.ROOT) + "/" + clockRate;
+  }
+
+  public Codec withPayloadType(int pt) {
+    return new Codec(pt, name, clockRate, channels, fmtp);
+  }
+
+  /** The {@code a=rtpmap} value. */
+  public String rtpmap() {
+    return payloadType + " " + name + "/" + clockRate + (channels > 1 ? "/" + channels : "");
+  }
+}

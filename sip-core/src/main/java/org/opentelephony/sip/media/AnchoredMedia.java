@@ -1,0 +1,85 @@
+package org.opentelephony.sip.media;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.opentelephony.media.relay.LegStats;
+import org.opentelephony.media.relay.MediaEngine;
+import org.opentelephony.media.relay.MediaSession;
+import org.opentelephony.sip.call.Call;
+import org.opentelephony.sip.call.MediaNegotiator;
+import org.opentelephony.sip.sdp.SdpException;
+
+/**
+ * Anchors every call's media on the server: each SDP crossing the B2BUA goes through the call's
+ * {@link MediaSession}, which points each leg at a relay port of the server. When a call ends its
+ * per-leg statistics are put on the {@link Call} (and so into its record) and its ports released.
+ */
+public final class AnchoredMedia implements MediaNegotiator {
+  private final MediaEngine engine;
+  private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
+
+  public AnchoredMedia(MediaEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public String relay(Call call, Side from, Kind kind, String sdp) throws SdpException {
+    MediaSession s = sessions.computeIfAbsent(call.id(), engine::createSession);
+    MediaSession.Side side = from == Side.CALLER ? MediaSession.Side.CALLER
+        : MediaSession.Side.CALLEE;
+    try {
+      return kind == Kind.OFFER ? s.offer(side, sdp) : s.answer(side, sdp);
+    } catch (org.opentelephony.media.sdp.SdpParseException e) {
+      throw new SdpException(e.getMessage());
+    }
+  }
+
+  @Override
+  public void release(Call call) {
+    MediaSession s = sessions.remove(call.id());
+    if (s != null) {
+      call.setMediaStats(format(s.stats()));
+      s.close();
+    }
+  }
+
+  @Override
+  public void onMediaTimeout(Consumer<String> callIdHandler) {
+    engine.onInactivity(s -> callIdHandler.accept(s.id()));
+  }
+
+  /** The statistics of a live call, as JSON (empty array when it has no anchored media). */
+  public String statsOf(String callId) {
+    MediaSession s = sessions.get(callId);
+    return s == null ? "[]" : format(s.stats());
+  }
+
+  /** Compact JSON of every stream's per-leg statistics (stored in the call record). */
+  static String format(List<MediaSession.StreamStats> streams) {
+    StringBuilder sb = new StringBuilder("[");
+    for (MediaSession.StreamStats st : streams) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append("{\"type\":\"").append(st.type()).append("\",\"caller\":");
+      leg(sb, st.caller());
+      sb.append(",\"callee\":");
+      leg(sb, st.callee());
+      sb.append('}');
+    }
+    return sb.append(']').toString();
+  }
+
+  private static void leg(StringBuilder sb, LegStats.Snapshot s) {
+    sb.append(String.format(Locale.ROOT, "{\"packetsIn\":%d,\"bytesIn\":%d,\"packetsOut\":%d,"
+            + "\"bytesOut\":%d,\"rtcpIn\":%d,\"lost\":%d,\"jitterMs\":%.2f,"
+            + "\"remoteFractionLost\":%.3f,\"remoteCumulativeLost\":%d,\"rttMs\":%d,"
+            + "\"malformed\":%d,\"strangers\":%d,\"notNegotiated\":%d}",
+        s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.rtcpIn(), s.lost(),
+        s.jitterMs(), s.remoteFractionLost(), s.remoteCumulativeLost(), s.rttMillis(),
+        s.malformed(), s.strangers(), s.unknownPayloadType()));
+  }
+}
