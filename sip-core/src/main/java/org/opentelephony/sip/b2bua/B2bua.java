@@ -81,9 +81,7 @@ public final class B2bua {
   public void onInitialInvite(RequestEvent evt) {
     Request req = evt.getRequest();
     SIPRequest sreq = (SIPRequest) req;
-    String sourceIp = sreq.getRemoteAddress().getHostAddress();
-    int sourcePort = sreq.getRemotePort();
-    boolean trusted = sip.isTrusted(sourceIp, sourcePort);
+    boolean trusted = sip.isTrusted(Source.ip(sreq), Source.port(sreq));
     String caller;
     if (trusted) {
       caller = callerOf(req);

@@ -9,9 +9,22 @@ public final class Source {
   private Source() {
   }
 
-  /** The source address of the request as {@code ip:port}. */
+  /**
+   * The address the request's packet (or connection) really came from, as {@code ip:port}. Not
+   * {@code getRemotePort()}: for UDP the RI sets that to the Via's sent-by port.
+   */
   public static String address(SIPRequest r) {
-    return r.getRemoteAddress().getHostAddress() + ":" + r.getRemotePort();
+    return ip(r) + ":" + port(r);
+  }
+
+  public static String ip(SIPRequest r) {
+    java.net.InetAddress a = r.getPeerPacketSourceAddress();
+    return (a != null ? a : r.getRemoteAddress()).getHostAddress();
+  }
+
+  public static int port(SIPRequest r) {
+    int p = r.getPeerPacketSourcePort();
+    return p > 0 ? p : r.getRemotePort();
   }
 
   public static String transport(SIPRequest r) {
@@ -32,7 +45,6 @@ public final class Source {
       return true; // replies must reuse the connection the device opened
     }
     int viaPort = via.getPort() > 0 ? via.getPort() : 5060;
-    String ip = r.getRemoteAddress().getHostAddress();
-    return viaPort != r.getRemotePort() || !ip.equals(via.getHost());
+    return viaPort != port(r) || !ip(r).equals(via.getHost());
   }
 }
