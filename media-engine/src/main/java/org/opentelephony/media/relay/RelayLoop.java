@@ -8,9 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opentelephony.media.rtp.RtcpPacket;
@@ -40,6 +40,7 @@ final class RelayLoop implements Runnable {
   private final RtcpObserver rtcp = new RtcpObserver();
   private volatile boolean running = true;
   private long now;
+  private final Consumer<SelectionKey> onReady = this::onReady;
 
   RelayLoop(MediaEngine engine, RelayCounters counters) throws IOException {
     this.engine = engine;
@@ -74,20 +75,13 @@ final class RelayLoop implements Runnable {
   public void run() {
     while (running) {
       try {
-        selector.select(500);
         now = engine.clock().millis();
         Runnable r;
         while ((r = pending.poll()) != null) {
           r.run();
         }
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey key = it.next();
-          it.remove();
-          if (key.isValid()) {
-            drain(key);
-          }
-        }
+        // the consumer form of select needs no selected-key set or iterator per wake-up
+        selector.select(onReady, 500);
       } catch (IOException | RuntimeException e) {
         LOG.error("relay loop error", e);
       }
@@ -96,6 +90,13 @@ final class RelayLoop implements Runnable {
       selector.close();
     } catch (IOException ignored) {
       // shutting down
+    }
+  }
+
+  private void onReady(SelectionKey key) {
+    if (key.isValid()) {
+      now = engine.clock().millis();
+      drain(key);
     }
   }
 
