@@ -85,6 +85,12 @@ wait_udp_port() { # PORT SECONDS [PID that must stay alive]
 
 # write_server_conf PORT TRUSTED_PEER [ACCOUNTS_FILE]
 #   ACCOUNTS_FILE: HOCON fragment "accounts.seed = [...]" appended as is (replaces the demo list)
+case "${BENCH_MEDIA:-on}" in
+    on) BENCH_MEDIA_ENABLED=true ;;
+    off) BENCH_MEDIA_ENABLED=false ;;
+    *) echo "BENCH_MEDIA must be on or off" >&2; exit 2 ;;
+esac
+
 write_server_conf() {
     local port=$1 trusted=$2 accounts=${3:-} http_port
     http_port=${BENCH_HTTP_PORT:-$(free_port)}
@@ -102,6 +108,12 @@ sip {
   # (it aborts on a SHA-256 first challenge): offer MD5 first.
   auth.algorithms = [MD5, SHA-256]
   trusted-peers = [$trusted]
+}
+# BENCH_MEDIA=off measures signalling alone; on (default) anchors every call's media.
+# SIPp sends no RTP here: the inactivity timeout must not end held calls during the run.
+media {
+  enabled = ${BENCH_MEDIA_ENABLED:-true}
+  inactivity-timeout = 1h
 }
 EOF
     if [[ -n "$accounts" ]]; then

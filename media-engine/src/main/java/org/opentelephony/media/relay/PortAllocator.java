@@ -22,7 +22,7 @@ public final class PortAllocator {
   private final InetAddress bind;
   private final int min;
   private final int max;
-  private int next;
+  private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
 
   public PortAllocator(InetAddress bind, int min, int max) {
     if (min < 1024 || max > 65535 || max - min < 2) {
@@ -31,18 +31,16 @@ public final class PortAllocator {
     this.bind = bind;
     this.min = (min % 2 == 0) ? min : min + 1;
     this.max = max;
-    this.next = this.min;
   }
 
-  /** Binds the next free pair, trying each pair of the range at most once. */
-  public synchronized Pair allocate() throws IOException {
-    int attempts = (max - min) / 2;
-    for (int i = 0; i < attempts; i++) {
-      int port = next;
-      next += 2;
-      if (next + 1 > max) {
-        next = min;
-      }
+  /**
+   * Binds the next free pair, trying each pair of the range at most once. Lock-free: concurrent
+   * callers get different candidate pairs and bind them in parallel.
+   */
+  public Pair allocate() throws IOException {
+    int pairs = (max - min + 1) / 2;
+    for (int i = 0; i < pairs; i++) {
+      int port = min + 2 * Math.floorMod(next.getAndIncrement(), pairs);
       DatagramChannel rtp = tryBind(port);
       if (rtp == null) {
         continue;

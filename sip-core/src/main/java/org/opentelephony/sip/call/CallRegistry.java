@@ -40,7 +40,10 @@ public final class CallRegistry {
   /** Creates a call in PENDING and announces it. */
   public Call create(String sipCallId, String caller, String callee, boolean audio,
       boolean video) {
-    String id = UUID.randomUUID().toString();
+    // unique, not secret: ThreadLocalRandom avoids the SecureRandom lock that randomUUID takes
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    String id = new UUID(r.nextLong() & ~0xF000L | 0x4000L, r.nextLong() & ~(3L << 62) | (2L << 62))
+        .toString();
     Call call = new Call(id, sipCallId, caller, callee, audio, video, clock.millis(), this);
     calls.put(id, call);
     for (CallListener l : listeners) {

@@ -33,6 +33,9 @@ public final class SipStackFactory {
     p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
         StrictMessageParserFactory.class.getName());
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+    // Absorbs a garbage-collection pause at full load (~100 ms of requests); much more only
+    // queues requests past their retransmission timers when the server is overloaded.
+    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
     p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000");
     p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000");
     p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
