@@ -15,6 +15,8 @@ final class Endpoint {
   /** Payload type to use towards the peer for each payload type received here; -1 drops. */
   final int[] ptOut = new int[128];
   Endpoint peer;
+  /** Set when this leg's packets must be transcoded for the peer instead of relayed. */
+  volatile TranscodingPath transcode;
 
   // written by the signalling thread, read by the relay thread
   private volatile InetSocketAddress sdpRtp;
@@ -90,6 +92,10 @@ final class Endpoint {
   }
 
   void close() {
+    TranscodingPath t = transcode;
+    if (t != null) {
+      t.close();
+    }
     ports.close();
   }
 }

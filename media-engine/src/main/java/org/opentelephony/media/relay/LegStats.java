@@ -28,9 +28,20 @@ public final class LegStats {
   volatile long remoteJitter;
   volatile long rttMillis = -1;
 
-  /** Tracks sequence numbers and interarrival jitter of one received packet. */
-  void onRtp(int seq, long rtpTimestamp, long arrivalUnits) {
+  private int jitterClock;
+
+  /**
+   * Tracks sequence numbers and interarrival jitter of one received packet; {@code clockRate}
+   * is the negotiated one (jitter restarts when negotiation changes it).
+   */
+  void onRtp(int seq, long rtpTimestamp, long arrivalMillis, int clockRate) {
     received++;
+    if (clockRate != jitterClock) {
+      jitterClock = clockRate;
+      transitInit = false;
+      jitter = 0;
+    }
+    long arrivalUnits = arrivalMillis * clockRate / 1000;
     if (!seqInit) {
       seqInit = true;
       maxSeq = seq;

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opentelephony.media.MediaConfig;
@@ -36,6 +35,8 @@ public final class MediaEngine implements AutoCloseable {
   private final Map<MediaSession, Integer> loopOf = new ConcurrentHashMap<>();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final ScheduledExecutorService monitor;
+  private final java.util.concurrent.ExecutorService transcoders;
+  private final boolean transcoding;
   private final Clock clock;
   private volatile Consumer<MediaSession> inactivityListener = s -> { };
 
@@ -51,6 +52,18 @@ public final class MediaEngine implements AutoCloseable {
       threads[i] = new Thread(loops[i], "media-relay-" + i);
       threads[i].setDaemon(true);
       threads[i].start();
+    }
+    AtomicInteger n = new AtomicInteger();
+    transcoders = Executors.newFixedThreadPool(Math.max(1,
+        Runtime.getRuntime().availableProcessors()), r -> {
+          Thread t = new Thread(r, "media-transcode-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    transcoding = org.opentelephony.media.codec.OpusLibrary.isAvailable();
+    if (!transcoding) {
+      LOG.warn("Opus unavailable ({}): calls whose legs share no codec will be refused",
+          org.opentelephony.media.codec.OpusLibrary.unavailableReason());
     }
     monitor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "media-monitor");
@@ -114,6 +127,19 @@ public final class MediaEngine implements AutoCloseable {
     return clock;
   }
 
+  /** True when Opus <-> G.711 transcoding can be offered (the Opus JNI library loaded). */
+  boolean transcodingAvailable() {
+    return transcoding;
+  }
+
+  java.util.concurrent.Executor transcodePool() {
+    return transcoders;
+  }
+
+  RelayCounters counters() {
+    return counters;
+  }
+
   PortAllocator ports() {
     return ports;
   }
@@ -137,6 +163,7 @@ public final class MediaEngine implements AutoCloseable {
   @Override
   public void close() {
     monitor.shutdownNow();
+    transcoders.shutdown();
     for (MediaSession s : List.copyOf(sessions.values())) {
       s.close();
     }

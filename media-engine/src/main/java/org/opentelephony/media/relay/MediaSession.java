@@ -73,11 +73,15 @@ public final class MediaSession {
       Stream s = i < streams.size() ? streams.get(i) : newStream(m.type());
       s.offer = m;
       s.offered = new ArrayList<>(m.codecs());
+      s.added = m.isAudio() && engine.transcodingAvailable() ? Bridging.addable(m.codecs())
+          : List.of();
       s.rejected = m.rejected();
       if (!m.rejected()) {
         setRemote(s.endpoint(from), sd, m);
       }
-      out.media(m, m.rejected() ? 0 : s.endpoint(to).ports.rtpPort(), m.codecs(), m.direction());
+      List<Codec> toOffer = new ArrayList<>(m.codecs());
+      toOffer.addAll(s.added);
+      out.media(m, m.rejected() ? 0 : s.endpoint(to).ports.rtpPort(), toOffer, m.direction());
     }
     offerer = from;
     lastOfferer = null;
@@ -114,8 +118,15 @@ public final class MediaSession {
         continue;
       }
       setRemote(s.endpoint(from), sd, m);
+      stopTranscoding(s);
       List<Codec> common = mapPayloadTypes(s, s.endpoint(from), s.endpoint(to), m.codecs());
-      if (common.isEmpty()) {
+      if (!Bridging.hasMedia(common)) {
+        Codec transcoded = startTranscoding(s, s.endpoint(from), s.endpoint(to), m.codecs());
+        if (transcoded != null) {
+          common.add(0, transcoded);
+        }
+      }
+      if (!Bridging.hasMedia(common)) {
         throw new SdpParseException("no common format for m=" + m.type() + ": offered "
             + names(s.offered) + ", answered " + names(m.codecs()));
       }
@@ -153,6 +164,53 @@ public final class MediaSession {
       }
     }
     return common;
+  }
+
+  /**
+   * The answerer chose a format the server added to the offer (it shares none with the offerer):
+   * transcode between it and the offerer's matching format, one path per direction. Returns the
+   * offerer's format to put in its answer, or null when the answer chose nothing bridgeable.
+   */
+  private Codec startTranscoding(Stream s, Endpoint answerer, Endpoint offerer,
+      List<Codec> answered) {
+    for (Codec a : answered) {
+      boolean added = s.added.stream().anyMatch(x -> x.sameFormat(a));
+      Codec o = added ? Bridging.partner(a, s.offered) : null;
+      if (o == null) {
+        continue;
+      }
+      var pool = engine.transcodePool();
+      var drops = engine.counters().transcodeOverload;
+      offerer.transcode = new TranscodingPath(o.payloadType(), a.payloadType(),
+          Bridging.transcoder(o, a), answerer, pool, drops);
+      answerer.transcode = new TranscodingPath(a.payloadType(), o.payloadType(),
+          Bridging.transcoder(a, o), offerer, pool, drops);
+      offerer.clockRate = o.clockRate();
+      answerer.clockRate = a.clockRate();
+      LOG.debug("session {}: transcoding {} <-> {}", id, o.key(), a.key());
+      return o;
+    }
+    return null;
+  }
+
+  private static void stopTranscoding(Stream s) {
+    for (Endpoint e : new Endpoint[] {s.caller, s.callee}) {
+      TranscodingPath t = e.transcode;
+      e.transcode = null;
+      if (t != null) {
+        t.close();
+      }
+    }
+  }
+
+  /** True when a stream of this session is transcoded (for statistics and tests). */
+  public boolean transcoding() {
+    for (Stream s : streams) {
+      if (s.caller.transcode != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void setRemote(Endpoint e, SessionDescription sd, MediaDescription m)

@@ -12,6 +12,7 @@ public final class RelayCounters {
   final LongAdder strangers = new LongAdder();
   final LongAdder notForwarded = new LongAdder();
   final LongAdder sendErrors = new LongAdder();
+  final LongAdder transcodeOverload = new LongAdder();
 
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -21,6 +22,7 @@ public final class RelayCounters {
     m.put("media_packets_dropped{reason=\"stranger\"}", strangers.sum());
     m.put("media_packets_dropped{reason=\"not_negotiated\"}", notForwarded.sum());
     m.put("media_send_errors", sendErrors.sum());
+    m.put("media_packets_dropped{reason=\"transcoder_busy\"}", transcodeOverload.sum());
     return m;
   }
 }

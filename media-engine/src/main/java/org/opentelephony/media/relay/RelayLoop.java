@@ -144,9 +144,14 @@ final class RelayLoop implements Runnable {
     st.packetsIn++;
     st.bytesIn += len;
     e.lastPacketMillis = now;
-    int clock = e.clockRate;
-    st.onRtp(RtpPacket.sequence(bytes, 0), RtpPacket.timestamp(bytes, 0), now * clock / 1000);
-    int pt = e.ptOut[RtpPacket.payloadType(bytes, 0)];
+    st.onRtp(RtpPacket.sequence(bytes, 0), RtpPacket.timestamp(bytes, 0), now, e.clockRate);
+    int inPt = RtpPacket.payloadType(bytes, 0);
+    TranscodingPath t = e.transcode;
+    if (t != null && inPt == t.inputPayloadType) {
+      t.submit(bytes, len);
+      return;
+    }
+    int pt = e.ptOut[inPt];
     Endpoint peer = e.peer;
     InetSocketAddress target = peer.rtpTarget();
     if (pt < 0 || target == null) {

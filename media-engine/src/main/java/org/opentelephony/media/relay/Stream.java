@@ -13,6 +13,8 @@ final class Stream {
   final Endpoint callee;
   /** Formats offered in the pending offer, as the offering side numbered them. */
   List<Codec> offered = new ArrayList<>();
+  /** Formats the server added to the offer because it can transcode them. */
+  List<Codec> added = new ArrayList<>();
   MediaDescription offer;
   Direction direction = Direction.SENDRECV;
   boolean rejected;

@@ -162,11 +162,48 @@ class MediaSessionRelayTest {
   }
 
   @Test
+  void legsWithoutACommonCodecAreTranscodedOpusToPcmuAndBack() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        org.opentelephony.media.codec.OpusLibrary.isAvailable(), "Opus JNI library");
+    DatagramSocket phone = phone(); // G.711 only
+    DatagramSocket browser = phone(); // Opus only
+    MediaSession s = engine.createSession("transcoded");
+    String toBrowser = s.offer(MediaSession.Side.CALLER, sdp(phone.getLocalPort(), "0", ""));
+    assertTrue(toBrowser.contains("a=rtpmap:111 opus/48000/2"), "Opus added: " + toBrowser);
+    String toPhone = s.answer(MediaSession.Side.CALLEE, sdp(browser.getLocalPort(), "111",
+        "a=rtpmap:111 opus/48000/2\r\n"));
+    assertTrue(toPhone.contains("m=audio " + port(toPhone) + " RTP/AVP 0\r\n"), toPhone);
+    assertTrue(s.transcoding());
+
+    // phone -> browser: 20 ms of PCMU in, Opus out
+    byte[] pcmu = rtp(0, 1, 0x1111);
+    java.util.Arrays.fill(pcmu, 12, pcmu.length, (byte) 0xFF);
+    send(phone, pcmu, port(toPhone));
+    DatagramPacket opus = receive(browser);
+    assertEquals(111, RtpPacket.payloadType(opus.getData(), 0));
+    assertEquals(160L * 6, RtpPacket.timestamp(opus.getData(), 0), "timestamps on 48 kHz");
+
+    // browser -> phone: a real Opus frame in, 160 bytes of PCMU out
+    byte[] frame = new byte[400];
+    int n;
+    try (var enc = new org.opentelephony.media.codec.OpusEncoder(48000, 1)) {
+      n = enc.encode(new short[960], 0, 960, frame, 0, frame.length);
+    }
+    byte[] packet = new byte[12 + n];
+    System.arraycopy(rtp(111, 5, 0x2222), 0, packet, 0, 12);
+    System.arraycopy(frame, 0, packet, 12, n);
+    send(browser, packet, port(toBrowser));
+    DatagramPacket g711 = receive(phone);
+    assertEquals(0, RtpPacket.payloadType(g711.getData(), 0));
+    assertEquals(12 + 160, g711.getLength());
+  }
+
+  @Test
   void answerWithoutCommonFormatIsRefusedNamingBothSets() throws Exception {
     MediaSession s = engine.createSession("call-3");
     s.offer(MediaSession.Side.CALLER, sdp(4000, "0", ""));
     SdpParseException e = assertThrows(SdpParseException.class,
-        () -> s.answer(MediaSession.Side.CALLEE, sdp(5000, "8", "")));
+        () -> s.answer(MediaSession.Side.CALLEE, sdp(5000, "8", ""))); // PCMA: not bridgeable
     assertTrue(e.getMessage().contains("PCMU/8000") && e.getMessage().contains("PCMA/8000"),
         e.getMessage());
   }
