@@ -39,10 +39,33 @@ class BaresipCallIT {
   @ParameterizedTest(name = "over {0}")
   @ValueSource(strings = {"udp", "tcp"})
   void aliceCallsBobWithAudioBothWays(String transport) throws Exception {
-    Path out = Path.of("target", "baresip-" + transport + ".log").toAbsolutePath();
+    assertRelayedBothWays(call(transport, "pcmu", "pcmu"));
+  }
+
+  /** The phones share no codec: the server transcodes G.711 <-> Opus, tones still arrive. */
+  @org.junit.jupiter.api.Test
+  void pcmuPhoneCallsOpusPhoneThroughTheTranscoder() throws Exception {
+    assertRelayedBothWays(call("udp", "pcmu", "opus"));
+  }
+
+  /** The record shows the server received and sent packets on both legs (media was anchored). */
+  private static void assertRelayedBothWays(String mediaStats) throws Exception {
+    var audio = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mediaStats).get(0);
+    for (String leg : List.of("caller", "callee")) {
+      org.junit.jupiter.api.Assertions.assertTrue(audio.get(leg).get("packetsIn").asLong() > 50
+          && audio.get(leg).get("packetsOut").asLong() > 50, leg + ": " + mediaStats);
+    }
+  }
+
+  /** Runs the two-phone script; returns the call record's media statistics. */
+  private String call(String transport, String callerCodec, String calleeCodec)
+      throws Exception {
+    Path out = Path.of("target", "baresip-" + transport + "-" + callerCodec + "-" + calleeCodec
+        + ".log").toAbsolutePath();
     Files.createDirectories(out.getParent());
     Process p = new ProcessBuilder(List.of("bash", SCRIPT.toString(), "--server",
-        server.sipAddress(), "--transport", transport, "--seconds", "3"))
+        server.sipAddress(), "--transport", transport, "--seconds", "3",
+        "--caller-codec", callerCodec, "--callee-codec", calleeCodec))
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -56,5 +79,6 @@ class BaresipCallIT {
       recs = server.server.sip().records().recent("bob", 1);
     }
     assertEquals("HANGUP_CALLER", recs.get(0).endReason());
+    return recs.get(0).mediaStats();
   }
 }
