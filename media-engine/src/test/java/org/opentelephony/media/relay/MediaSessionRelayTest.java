@@ -199,6 +199,66 @@ class MediaSessionRelayTest {
   }
 
   @Test
+  void theAnswersCodecIsUsedAndVideoIsRelayedOnItsOwnStream() throws Exception {
+    DatagramSocket aliceAudio = phone();
+    DatagramSocket aliceVideo = phone();
+    DatagramSocket bobAudio = phone();
+    DatagramSocket bobVideo = phone();
+    MediaSession s = engine.createSession("av");
+    String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio " + aliceAudio.getLocalPort() + " RTP/AVP 0 8\r\n"
+        + "m=video " + aliceVideo.getLocalPort() + " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n";
+    String toBob = s.offer(MediaSession.Side.CALLER, offer);
+    // bob picks PCMA (second in the offer) and numbers VP8 100
+    String answer = "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio " + bobAudio.getLocalPort() + " RTP/AVP 8\r\n"
+        + "m=video " + bobVideo.getLocalPort() + " RTP/AVP 100\r\na=rtpmap:100 VP8/90000\r\n";
+    String toAlice = s.answer(MediaSession.Side.CALLEE, answer);
+    assertTrue(toAlice.contains(" RTP/AVP 8\r\n"), "alice is told PCMA: " + toAlice);
+    Matcher video = Pattern.compile("m=video (\\d+) ").matcher(toAlice);
+    assertTrue(video.find(), toAlice);
+
+    send(aliceAudio, rtp(8, 1, 1), port(toAlice));
+    assertEquals(8, RtpPacket.payloadType(receive(bobAudio).getData(), 0));
+    send(aliceAudio, rtp(0, 2, 1), port(toAlice)); // PCMU was not chosen: not relayed
+    assertNull(receiveOrNull(bobAudio, 300));
+    send(aliceVideo, rtp(96, 1, 2), Integer.parseInt(video.group(1)));
+    DatagramPacket v = receive(bobVideo);
+    assertEquals(100, RtpPacket.payloadType(v.getData(), 0), "VP8 relayed, payload type mapped");
+    assertEquals(2, s.stats().size());
+    assertTrue(toBob.contains("m=video"), toBob);
+  }
+
+  @Test
+  void roundTripTimeOfALegComesFromItsReportOnARelayedSenderReport() throws Exception {
+    DatagramSocket alice = phone();
+    DatagramSocket aliceRtcp = phone();
+    DatagramSocket bob = phone();
+    DatagramSocket bobRtcp = phone();
+    MediaSession s = engine.createSession("rtt");
+    int relayForBob = port(s.offer(MediaSession.Side.CALLER, sdp(alice.getLocalPort(), "0",
+        "a=rtcp:" + aliceRtcp.getLocalPort() + "\r\n")));
+    String toAlice = s.answer(MediaSession.Side.CALLEE, sdp(bob.getLocalPort(), "0",
+        "a=rtcp:" + bobRtcp.getLocalPort() + "\r\n"));
+    int relayRtcpForAlice = port(toAlice) + 1;
+    // alice's SR: NTP seconds 0x00001234, fraction 0x56780000 -> middle 32 bits 0x12345678
+    byte[] sr = java.util.HexFormat.of().parseHex("80c80006" + "0000000a" + "00001234"
+        + "56780000" + "00000000" + "00000001" + "000000a0");
+    aliceRtcp.send(new DatagramPacket(sr, sr.length, LO, relayRtcpForAlice));
+    DatagramPacket atBob = new DatagramPacket(new byte[200], 200);
+    bobRtcp.receive(atBob);
+    assertEquals(relayForBob + 1, atBob.getPort(), "SR relayed from the relay's RTCP port");
+    now.addAndGet(150); // 150 ms later bob reports, having held the SR for 50 ms (DLSR)
+    byte[] rr = java.util.HexFormat.of().parseHex("81c90007" + "0000000b" + "0000000a"
+        + "00000000" + "00000000" + "00000000" + "12345678" + "00000ccd");
+    bobRtcp.send(new DatagramPacket(rr, rr.length, LO, relayForBob + 1));
+    DatagramPacket atAlice = new DatagramPacket(new byte[200], 200);
+    aliceRtcp.receive(atAlice);
+    long rtt = s.stats().get(0).callee().rttMillis();
+    assertTrue(rtt >= 95 && rtt <= 105, "server <-> bob round trip 150 - 50 ms, got " + rtt);
+  }
+
+  @Test
   void answerWithoutCommonFormatIsRefusedNamingBothSets() throws Exception {
     MediaSession s = engine.createSession("call-3");
     s.offer(MediaSession.Side.CALLER, sdp(4000, "0", ""));
