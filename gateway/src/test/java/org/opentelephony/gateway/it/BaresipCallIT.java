@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opentelephony.sip.cdr.CallRecord;
@@ -20,21 +16,9 @@ import org.opentelephony.sip.cdr.CallRecord;
  * the script checks that each side received the other's test tone. See tests/baresip/README.md.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BaresipCallIT {
+class BaresipCallIT extends SharedServer {
   private static final Path SCRIPT = Path.of("..", "tests", "baresip", "call-test.sh")
       .toAbsolutePath().normalize();
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
 
   @ParameterizedTest(name = "over {0}")
   @ValueSource(strings = {"udp", "tcp"})

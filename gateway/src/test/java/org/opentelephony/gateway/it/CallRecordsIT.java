@@ -8,12 +8,8 @@ import static org.opentelephony.gateway.it.ItSupport.register;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.call.CallState;
 
 /**
@@ -21,21 +17,7 @@ import org.opentelephony.sip.call.CallState;
  * across a restart, and what a clean shutdown does to a call in progress.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CallRecordsIT {
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class CallRecordsIT extends SharedServer {
 
   private static boolean isCallTo(JsonNode n, String callee) {
     return n.path("callee").asText().equals(callee);

@@ -9,12 +9,8 @@ import static org.opentelephony.gateway.it.ItSupport.TIMEOUT;
 import static org.opentelephony.gateway.it.ItSupport.args;
 import static org.opentelephony.gateway.it.ItSupport.register;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.cdr.CallRecord;
 
 /**
@@ -22,21 +18,7 @@ import org.opentelephony.sip.cdr.CallRecord;
  * first 2xx wins and the other device is cancelled; failures are merged as RFC 3261 16.7 says.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ForkingIT {
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class ForkingIT extends SharedServer {
 
   @Test
   void firstAnswerWinsAndTheOtherDeviceIsCancelled() throws Exception {

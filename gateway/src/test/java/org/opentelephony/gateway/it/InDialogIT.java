@@ -8,12 +8,8 @@ import static org.opentelephony.gateway.it.ItSupport.TIMEOUT;
 import static org.opentelephony.gateway.it.ItSupport.register;
 
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.call.Call;
 import org.opentelephony.sip.call.CallState;
 import org.opentelephony.sip.cdr.CallRecord;
@@ -23,21 +19,7 @@ import org.opentelephony.sip.cdr.CallRecord;
  * resume re-INVITEs with their SDP, INFO and UPDATE in both directions, X- headers.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InDialogIT {
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class InDialogIT extends SharedServer {
 
   /**
    * uac_call_indialog.xml and uas_answer_indialog.xml check each step themselves (ereg with

@@ -11,11 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.registrar.Binding;
 
 /**
@@ -24,21 +21,7 @@ import org.opentelephony.sip.registrar.Binding;
  * Every test uses its own account, so bindings never leak between tests.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RegistrarIT {
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+class RegistrarIT extends SharedServer {
 
   private List<Binding> lookup(String user) {
     return server.server.sip().location().lookup(user);

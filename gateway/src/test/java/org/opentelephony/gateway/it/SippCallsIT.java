@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.cdr.CallRecord;
 
 /**
@@ -20,20 +16,8 @@ import org.opentelephony.sip.cdr.CallRecord;
  * Each test calls its own callee account, so registrations of one test never leak into another.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SippCallsIT {
-  private ServerFixture server;
+class SippCallsIT extends SharedServer {
   private final AtomicInteger nextUser = new AtomicInteger(1);
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
 
   private String freshUser() {
     return "u" + nextUser.getAndIncrement();

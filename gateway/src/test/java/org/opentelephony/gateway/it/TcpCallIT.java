@@ -9,12 +9,8 @@ import static org.opentelephony.gateway.it.ItSupport.args;
 import static org.opentelephony.gateway.it.ItSupport.register;
 
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentelephony.sip.cdr.CallRecord;
 import org.opentelephony.sip.registrar.Binding;
 
@@ -23,22 +19,8 @@ import org.opentelephony.sip.registrar.Binding;
  * over TCP, then a SIPp UAS listening on TCP on the same port takes the call.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TcpCallIT {
+class TcpCallIT extends SharedServer {
   private static final String[] TCP = {"-t", "t1"};
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() throws Exception {
-    server = ServerFixture.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private int registerOverTcp(String callee) throws Exception {
     int port = FreePorts.next();

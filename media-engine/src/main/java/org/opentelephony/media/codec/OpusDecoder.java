@@ -51,7 +51,7 @@ public final class OpusDecoder implements AutoCloseable {
     if (ptr == 0) {
       throw new IllegalStateException("opus_decoder_create failed");
     }
-    this.handle = new NativeHandle(ptr);
+    this.handle = new NativeHandle(ptr, Opus::decoder_destroy);
     this.cleanable = OpusLibrary.CLEANER.register(this, handle);
     this.pcmBytes = new byte[maxSamples * channels * 2];
   }
@@ -143,26 +143,5 @@ public final class OpusDecoder implements AutoCloseable {
       NativePcm.toShorts(pcmBytes, pcm, pcmOff, n * channels);
     }
     return n;
-  }
-
-  /**
-   * The native pointer, kept apart from the decoder so the Cleaner can free it. The Cleaner runs
-   * it at most once: from {@link #close()} or, for a forgotten decoder, from its own thread.
-   */
-  private static final class NativeHandle implements Runnable {
-    long ptr;
-
-    NativeHandle(long ptr) {
-      this.ptr = ptr;
-    }
-
-    @Override
-    public void run() {
-      long p = ptr;
-      ptr = 0;
-      if (p != 0) {
-        Opus.decoder_destroy(p);
-      }
-    }
   }
 }

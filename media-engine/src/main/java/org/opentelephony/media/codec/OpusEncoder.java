@@ -60,7 +60,7 @@ public final class OpusEncoder implements AutoCloseable {
     if (ptr == 0) {
       throw new IllegalStateException("opus_encoder_create failed");
     }
-    this.handle = new NativeHandle(ptr);
+    this.handle = new NativeHandle(ptr, Opus::encoder_destroy);
     this.cleanable = OpusLibrary.CLEANER.register(this, handle);
     this.pcmBytes = new byte[OpusFrames.maxEncodeSamples(sampleRate) * channels * 2];
   }
@@ -163,26 +163,5 @@ public final class OpusEncoder implements AutoCloseable {
           "Opus encoder " + what + " refused: " + OpusLibrary.errorName(result));
     }
     return this;
-  }
-
-  /**
-   * The native pointer, kept apart from the encoder so the Cleaner can free it. The Cleaner runs
-   * it at most once: from {@link #close()} or, for a forgotten encoder, from its own thread.
-   */
-  private static final class NativeHandle implements Runnable {
-    long ptr;
-
-    NativeHandle(long ptr) {
-      this.ptr = ptr;
-    }
-
-    @Override
-    public void run() {
-      long p = ptr;
-      ptr = 0;
-      if (p != 0) {
-        Opus.encoder_destroy(p);
-      }
-    }
   }
 }
