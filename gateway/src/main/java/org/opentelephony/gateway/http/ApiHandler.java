@@ -17,7 +17,8 @@ import org.opentelephony.sip.cdr.CallRecord;
 
 /**
  * Operator endpoints on the HTTP port: {@code GET /health}, {@code GET /metrics} (Prometheus
- * text) and {@code GET /api/cdrs?user=&limit=} (call detail records, newest first).
+ * text), {@code GET /api/cdrs?user=&limit=} (call detail records, newest first) and
+ * {@code GET /api/calls/active} (live calls with their media statistics).
  */
 final class ApiHandler extends Handler.Abstract.NonBlocking {
   private static final int MAX_LIMIT = 1000;
@@ -43,6 +44,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       case "/metrics" -> send(response, callback, HttpStatus.OK_200,
           "text/plain; version=0.0.4", metrics());
       case "/api/cdrs" -> cdrs(request, response, callback);
+      case "/api/calls/active" -> send(response, callback, HttpStatus.OK_200, "application/json",
+          activeCalls());
       default -> {
         return false;
       }
@@ -67,6 +70,23 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     List<CallRecord> records = sip.records().recent(user, limit);
     send(response, callback, HttpStatus.OK_200, "application/json",
         json.writeValueAsString(Map.of("records", records)));
+  }
+
+  /** The live calls with their state and live media statistics (for operators). */
+  private String activeCalls() throws Exception {
+    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (org.opentelephony.sip.call.Call c : sip.calls().active()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("callId", c.id());
+      m.put("caller", c.caller());
+      m.put("callee", c.callee());
+      m.put("state", c.state().name());
+      m.put("startedAt", c.startedAt());
+      m.put("answeredAt", c.answeredAt() > 0 ? c.answeredAt() : null);
+      m.put("media", json.readTree(c.mediaStats()));
+      out.add(m);
+    }
+    return json.writeValueAsString(Map.of("calls", out));
   }
 
   private String metrics() {

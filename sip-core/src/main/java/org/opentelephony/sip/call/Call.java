@@ -26,6 +26,7 @@ public final class Call {
   private volatile long answeredAt;
   private volatile long endedAt;
   private volatile String mediaStats = "[]";
+  private volatile java.util.function.Supplier<String> liveMediaStats;
 
   Call(String id, String sipCallId, String caller, String callee, boolean audio, boolean video,
       long startedAt, CallRegistry registry) {
@@ -119,13 +120,24 @@ public final class Call {
     return endedAt;
   }
 
-  /** Per-leg media statistics (JSON) set when the call's media is released. */
+  /**
+   * Per-stream, per-leg media statistics as JSON: live while the call's media is anchored, final
+   * once it is released.
+   */
   public String mediaStats() {
-    return mediaStats;
+    java.util.function.Supplier<String> live = liveMediaStats;
+    return live != null ? live.get() : mediaStats;
   }
 
+  /** Where live statistics come from while media flows (set by the media layer). */
+  public void setLiveMediaStats(java.util.function.Supplier<String> source) {
+    this.liveMediaStats = source;
+  }
+
+  /** The final statistics, when the media is released. */
   public void setMediaStats(String json) {
     this.mediaStats = json;
+    this.liveMediaStats = null;
   }
 
   @Override

@@ -27,7 +27,11 @@ public final class AnchoredMedia implements MediaNegotiator {
 
   @Override
   public String relay(Call call, Side from, Kind kind, String sdp) throws SdpException {
-    MediaSession s = sessions.computeIfAbsent(call.id(), engine::createSession);
+    MediaSession s = sessions.computeIfAbsent(call.id(), id -> {
+      MediaSession created = engine.createSession(id);
+      call.setLiveMediaStats(() -> format(created.stats()));
+      return created;
+    });
     MediaSession.Side side = from == Side.CALLER ? MediaSession.Side.CALLER
         : MediaSession.Side.CALLEE;
     try {
@@ -49,12 +53,6 @@ public final class AnchoredMedia implements MediaNegotiator {
   @Override
   public void onMediaTimeout(Consumer<String> callIdHandler) {
     engine.onInactivity(s -> callIdHandler.accept(s.id()));
-  }
-
-  /** The statistics of a live call, as JSON (empty array when it has no anchored media). */
-  public String statsOf(String callId) {
-    MediaSession s = sessions.get(callId);
-    return s == null ? "[]" : format(s.stats());
   }
 
   /** Compact JSON of every stream's per-leg statistics (stored in the call record). */
