@@ -216,6 +216,9 @@ public final class MediaSession {
   private void setRemote(Endpoint e, SessionDescription sd, MediaDescription m)
       throws SdpParseException {
     String host = sd.connectionOf(m);
+    if (SessionDescription.isHoldAddress(host)) {
+      return; // on hold the old way: the device keeps its address, it just wants no media
+    }
     int rtcpPort = m.port() + 1;
     for (String l : m.otherLines()) {
       if (l.startsWith("a=rtcp:")) {

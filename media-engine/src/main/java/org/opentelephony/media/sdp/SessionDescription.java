@@ -100,9 +100,19 @@ public final class SessionDescription {
       if (!m.rejected() && sd.connectionOf(m) == null) {
         throw new SdpParseException("m=" + m.type + " has no connection address (c=)");
       }
+      if (!m.rejected() && isHoldAddress(sd.connectionOf(m))) {
+        // RFC 2543 hold: "do not send to me", what a=sendonly (or inactive) says today
+        m.direction = m.direction.receives() ? m.direction.sends() ? Direction.SENDONLY
+            : Direction.INACTIVE : m.direction;
+      }
       resolveStaticTypes(m);
     }
     return sd;
+  }
+
+  /** True for the RFC 2543 hold address 0.0.0.0. */
+  public static boolean isHoldAddress(String address) {
+    return "0.0.0.0".equals(address);
   }
 
   private static MediaDescription parseMedia(String value) throws SdpParseException {

@@ -63,6 +63,13 @@ class SessionDescriptionTest {
   }
 
   @Test
+  void rfc2543HoldAddressMeansSendOnly() throws Exception {
+    SessionDescription sd = SessionDescription.parse(
+        "v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 4000 RTP/AVP 0\r\n");
+    assertEquals(Direction.SENDONLY, sd.media().get(0).direction());
+  }
+
+  @Test
   void directionsCombine() {
     assertEquals(Direction.RECVONLY, Direction.SENDONLY.reverse());
     assertEquals(Direction.INACTIVE, Direction.SENDONLY.intersect(Direction.SENDONLY));
