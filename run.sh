@@ -12,5 +12,5 @@ if [[ -z "$jar" || ! -d gateway/target/lib ]] \
   jar=$(ls gateway/target/gateway-*.jar | head -n 1)
 fi
 
-exec java ${JAVA_OPTS:--Xms256m -Xmx1g} -XX:+ExitOnOutOfMemoryError \
+exec java ${JAVA_OPTS:--Xms256m -Xmx2g} -XX:+ExitOnOutOfMemoryError \
   -cp "$jar:gateway/target/lib/*" org.opentelephony.gateway.Main "$@"

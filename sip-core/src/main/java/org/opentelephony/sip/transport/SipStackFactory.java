@@ -35,7 +35,11 @@ public final class SipStackFactory {
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
     // Absorbs a garbage-collection pause at full load (~100 ms of requests); much more only
     // queues requests past their retransmission timers when the server is overloaded.
-    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
+    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "524288");
+    // The stack copies every datagram into its own 64 KiB buffer and queues it for its worker
+    // threads without bound: under overload that queue is a memory bomb. Requests that waited
+    // longer than this are dropped (their senders have retransmitted by then).
+    p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "1000");
     p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000");
     p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000");
     p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
