@@ -43,13 +43,8 @@ warm_up uac_trusted.xml $((RATE / 2)) "$WARMUP" "$UAC_PORT" "$SIP_PORT" -s bob
 heap_report before
 log "SIPp UAC: $CALLS calls at $RATE/s (uac_trusted.xml from 127.0.0.1:$UAC_PORT, -l $LIMIT)"
 rc=0
-(cd "$WORK/sipp" && timeout -k 5 $((SIPP_TIMEOUT + 30)) "$SIPP" -sf "$SCEN/uac_trusted.xml" -s bob \
-    -i 127.0.0.1 -ci 127.0.0.1 -p "$UAC_PORT" -r "$RATE" -l "$LIMIT" -m "$CALLS" \
-    -timeout "${SIPP_TIMEOUT}s" -nostdin -buff_size 4194304 \
-    -watchdog_minor_maxtriggers 100000 -watchdog_major_maxtriggers 100000 \
-    -trace_stat -stf uac-stat.csv -fd 5 "${RTT_OPTS[@]}" \
-    -trace_err -error_file uac-errors.log \
-    "127.0.0.1:$SIP_PORT" >uac.out 2>&1) || rc=$?
+measured_uac uac uac_trusted.xml "$RATE" "$LIMIT" "$CALLS" "$SIPP_TIMEOUT" "$UAC_PORT" \
+    "$SIP_PORT" -s bob || rc=$?
 heap_report after
 stop_uas
 stop_server
@@ -57,8 +52,5 @@ stop_server
 echo
 echo "=== call-rate: target $RATE calls/s for ${DURATION}s ($CALLS calls), SIPp exit $rc"
 sipp_summary "$WORK/sipp" uac-stat.csv 'uac_trusted_*_rtt.csv' "INVITE->200:" "BYE->200:"
-if [[ -s "$WORK/sipp/uac-errors.log" ]]; then
-    echo "  first SIPp errors:"
-    head -n 5 "$WORK/sipp/uac-errors.log" | cut -c1-200 | sed 's/^/    /'
-fi
+print_errors uac
 [[ $rc -eq 0 ]]

@@ -295,3 +295,26 @@ warm_up() {
         log "warm-up had failures (see $WORK/sipp/warmup-stat.csv)"
     sleep 2
 }
+
+# measured_uac NAME SCENARIO RATE LIMIT COUNT TIMEOUT_S UAC_PORT SIP_PORT [extra sipp args...]
+# The measured SIPp client run: COUNT calls at RATE/s (at most LIMIT open), statistics in
+# $WORK/sipp/NAME-stat.csv, errors in NAME-errors.log, output in NAME.out. Returns SIPp's exit.
+measured_uac() {
+    local name=$1 scen=$2 rate=$3 limit=$4 count=$5 tmo=$6 uac_port=$7 sip_port=$8
+    shift 8
+    (cd "$WORK/sipp" && timeout -k 5 $((tmo + 30)) "$SIPP" -sf "$SCEN/$scen" "$@" \
+        -i 127.0.0.1 -ci 127.0.0.1 -p "$uac_port" -r "$rate" -l "$limit" -m "$count" \
+        -timeout "${tmo}s" -nostdin -buff_size 4194304 \
+        -watchdog_minor_maxtriggers 100000 -watchdog_major_maxtriggers 100000 \
+        -trace_stat -stf "$name-stat.csv" -fd 5 "${RTT_OPTS[@]}" \
+        -trace_err -error_file "$name-errors.log" \
+        "127.0.0.1:$sip_port" >"$name.out" 2>&1)
+}
+
+# print_errors NAME: the first lines of a SIPp error log, if any
+print_errors() {
+    if [[ -s "$WORK/sipp/$1-errors.log" ]]; then
+        echo "  first SIPp errors:"
+        head -n 5 "$WORK/sipp/$1-errors.log" | cut -c1-200 | sed 's/^/    /'
+    fi
+}

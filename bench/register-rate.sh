@@ -60,21 +60,13 @@ warm_up register_bench.xml $((RATE / 2)) "$WARMUP" "$UAC_PORT" "$SIP_PORT" -inf 
 heap_report before
 log "SIPp UAC: $TOTAL registrations of $USERS users at $RATE/s (from 127.0.0.1:$UAC_PORT, -l $LIMIT)"
 rc=0
-(cd "$WORK/sipp" && timeout -k 5 $((SIPP_TIMEOUT + 30)) "$SIPP" -sf "$SCEN/register_bench.xml" \
-    -inf users.csv -i 127.0.0.1 -ci 127.0.0.1 -p "$UAC_PORT" -r "$RATE" -l "$LIMIT" -m "$TOTAL" \
-    -timeout "${SIPP_TIMEOUT}s" -nostdin -buff_size 4194304 \
-    -watchdog_minor_maxtriggers 100000 -watchdog_major_maxtriggers 100000 \
-    -trace_stat -stf reg-stat.csv -fd 5 "${RTT_OPTS[@]}" \
-    -trace_err -error_file reg-errors.log \
-    "127.0.0.1:$SIP_PORT" >reg.out 2>&1) || rc=$?
+measured_uac reg register_bench.xml "$RATE" "$LIMIT" "$TOTAL" "$SIPP_TIMEOUT" "$UAC_PORT" \
+    "$SIP_PORT" -inf users.csv || rc=$?
 heap_report after
 stop_server
 
 echo
 echo "=== register-rate: target $RATE/s for ${DURATION}s ($TOTAL registrations, $USERS users), SIPp exit $rc"
 sipp_summary "$WORK/sipp" reg-stat.csv 'register_bench_*_rtt.csv' "REGISTER..200:" "auth REG->200:"
-if [[ -s "$WORK/sipp/reg-errors.log" ]]; then
-    echo "  first SIPp errors:"
-    head -n 5 "$WORK/sipp/reg-errors.log" | cut -c1-200 | sed 's/^/    /'
-fi
+print_errors reg
 [[ $rc -eq 0 ]]
