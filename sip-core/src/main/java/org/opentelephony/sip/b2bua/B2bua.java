@@ -120,8 +120,8 @@ public final class B2bua {
       return;
     }
     SdpSummary media = new SdpSummary(true, false);
-    if (B2buaCall.hasBody(req)) {
-      if (!B2buaCall.isSdp(req)) {
+    if (Bodies.hasBody(req)) {
+      if (!Bodies.isSdp(req)) {
         Response r = sip.response(req, 415, "Unsupported Media Type");
         try {
           r.addHeader(sip.headers().createAcceptHeader("application", "sdp"));
@@ -132,7 +132,7 @@ public final class B2bua {
         return;
       }
       try {
-        media = SdpValidator.validate(B2buaCall.bodyOf(req));
+        media = SdpValidator.validate(Bodies.bodyOf(req));
       } catch (SdpException e) {
         Response r = sip.response(req, 488, "Not Acceptable Here");
         try {

@@ -9,7 +9,6 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
-import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
@@ -20,7 +19,6 @@ import org.apache.logging.log4j.Logger;
 import org.opentelephony.sip.call.Call;
 import org.opentelephony.sip.call.CallState;
 import org.opentelephony.sip.call.EndReason;
-import org.opentelephony.sip.call.MediaNegotiator;
 import org.opentelephony.sip.call.MediaNegotiator.Kind;
 import org.opentelephony.sip.call.MediaNegotiator.Side;
 import org.opentelephony.sip.registrar.Binding;
@@ -47,6 +45,7 @@ public final class B2buaCall {
   private final boolean lateOffer;
   private final List<Branch> branches = new ArrayList<>();
 
+  private final DialogActions actions;
   private Branch winner;
   private ScheduledFuture<?> noAnswerTimer;
   private Response calleeOkAwaitingAck; // late offer: callee's 2xx, ACKed once the caller answers
@@ -65,6 +64,7 @@ public final class B2buaCall {
     this.callerTransport = callerTransport;
     this.callerNatKey = callerNatKey;
     this.lateOffer = invite.getRawContent() == null || invite.getRawContent().length == 0;
+    this.actions = new DialogActions(services, call.id());
   }
 
   public Call call() {
@@ -82,7 +82,7 @@ public final class B2buaCall {
     String body = null;
     if (!lateOffer) {
       try {
-        body = services.media().relay(call, Side.CALLER, Kind.OFFER, bodyOf(invite));
+        body = services.media().relay(call, Side.CALLER, Kind.OFFER, Bodies.bodyOf(invite));
       } catch (SdpException e) {
         rejectCaller(488, "Not Acceptable Here", e.getMessage());
         finish(EndReason.FAILED, 488);
@@ -146,7 +146,7 @@ public final class B2buaCall {
       b.state = Branch.State.PROCEEDING;
     }
     if (b.cancelPending) {
-      sendCancel(b);
+      actions.cancel(b);
       return;
     }
     int status = r.getStatusCode();
@@ -155,9 +155,9 @@ public final class B2buaCall {
     }
     try {
       Response out = callerResponse(status, r.getReasonPhrase());
-      if (hasBody(r)) {
+      if (Bodies.hasBody(r)) {
         setBody(out, services.media().relay(call, Side.CALLEE,
-            lateOffer ? Kind.OFFER : Kind.ANSWER, bodyOf(r)));
+            lateOffer ? Kind.OFFER : Kind.ANSWER, Bodies.bodyOf(r)));
       }
       inviteTx.sendResponse(out);
       services.sip().metrics().responseSent(status);
@@ -190,7 +190,7 @@ public final class B2buaCall {
     String body;
     try {
       body = services.media().relay(call, Side.CALLEE, lateOffer ? Kind.OFFER : Kind.ANSWER,
-          bodyOf(r));
+          Bodies.bodyOf(r));
     } catch (SdpException e) {
       ackAndBye(b, r);
       rejectCaller(488, "Not Acceptable Here", e.getMessage());
@@ -200,7 +200,7 @@ public final class B2buaCall {
     if (lateOffer) {
       calleeOkAwaitingAck = r;
     } else {
-      ack(b.dialog, r, null);
+      actions.ack(b.dialog, r, null);
     }
     try {
       Response ok = callerResponse(200, "OK");
@@ -209,7 +209,7 @@ public final class B2buaCall {
       services.sip().metrics().responseSent(200);
     } catch (SipException | javax.sip.InvalidArgumentException | ParseException e) {
       LOG.info("call {}: cannot send 200 to caller: {}", call.id(), e.toString());
-      bye(b.dialog);
+      actions.bye(b.dialog);
       finish(EndReason.FAILED, 500);
       return;
     }
@@ -280,24 +280,24 @@ public final class B2buaCall {
     }
     if (calleeOkAwaitingAck != null) {
       String answer = null;
-      if (hasBody(ack)) {
+      if (Bodies.hasBody(ack)) {
         try {
-          answer = services.media().relay(call, Side.CALLER, Kind.ANSWER, bodyOf(ack));
+          answer = services.media().relay(call, Side.CALLER, Kind.ANSWER, Bodies.bodyOf(ack));
         } catch (SdpException e) {
           LOG.info("call {}: bad SDP answer in ACK: {}", call.id(), e.getMessage());
-          ack(winner.dialog, calleeOkAwaitingAck, null);
+          actions.ack(winner.dialog, calleeOkAwaitingAck, null);
           hangUp(EndReason.FAILED, 488);
           return;
         }
       }
-      ack(winner.dialog, calleeOkAwaitingAck, answer);
+      actions.ack(winner.dialog, calleeOkAwaitingAck, answer);
       calleeOkAwaitingAck = null;
     }
     call.transition(CallState.TALKING);
   }
 
   void onBye(ServerTransaction tx, Side from) {
-    respond(tx, 200, null);
+    actions.respond(tx, 200, null);
     if (finished) {
       return;
     }
@@ -309,20 +309,20 @@ public final class B2buaCall {
         return;
       }
       if (calleeOkAwaitingAck != null) {
-        ack(winner.dialog, calleeOkAwaitingAck, null);
+        actions.ack(winner.dialog, calleeOkAwaitingAck, null);
         calleeOkAwaitingAck = null;
       }
-      bye(winner.dialog);
+      actions.bye(winner.dialog);
       finish(EndReason.HANGUP_CALLER, 200);
     } else {
-      bye(callerDialog);
+      actions.bye(callerDialog);
       finish(EndReason.HANGUP_CALLEE, 200);
     }
   }
 
   /** A BYE from a branch that lost the race (it answered late): just acknowledged. */
   void onStrayBye(ServerTransaction tx) {
-    respond(tx, 200, null);
+    actions.respond(tx, 200, null);
   }
 
   // ---------------------------------------------------------------- in-dialog relay
@@ -332,24 +332,25 @@ public final class B2buaCall {
     Request req = tx.getRequest();
     String method = req.getMethod();
     if (finished || winner == null || call.state() == CallState.ENDED) {
-      respond(tx, finished ? 481 : 500, finished ? "Call Does Not Exist"
+      actions.respond(tx, finished ? 481 : 500, finished ? "Call Does Not Exist"
           : "Not relayed before the call is answered");
       return;
     }
     if (Request.INVITE.equals(method)) {
       if (relayPending) {
-        respond(tx, 491, "Request Pending");
+        actions.respond(tx, 491, "Request Pending");
         return;
       }
-      respond(tx, 100, null);
+      actions.respond(tx, 100, null);
     }
     Dialog target = from == Side.CALLER ? winner.dialog : callerDialog;
     try {
       Request out = target.createRequest(method);
       services.factory().copyPassThroughHeaders(req, out);
-      if (hasBody(req)) {
-        String body = isSdp(req) ? services.media().relay(call, from, Kind.OFFER, bodyOf(req))
-            : bodyOf(req);
+      if (Bodies.hasBody(req)) {
+        String body = Bodies.isSdp(req)
+            ? services.media().relay(call, from, Kind.OFFER, Bodies.bodyOf(req))
+            : Bodies.bodyOf(req);
         out.setContent(body, (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME));
       }
       if (Request.INVITE.equals(method) || Request.UPDATE.equals(method)) {
@@ -362,10 +363,10 @@ public final class B2buaCall {
         relayPending = true;
       }
     } catch (SdpException e) {
-      respond(tx, 488, "Not Acceptable Here", e.getMessage());
+      actions.respond(tx, 488, "Not Acceptable Here", e.getMessage());
     } catch (SipException | ParseException e) {
       LOG.info("call {}: cannot relay {}: {}", call.id(), method, e.toString());
-      respond(tx, 500, "Cannot relay " + method);
+      actions.respond(tx, 500, "Cannot relay " + method);
     }
   }
 
@@ -379,7 +380,7 @@ public final class B2buaCall {
     if (Request.INVITE.equals(method)) {
       relayPending = false;
       if (status < 300) {
-        ack(target, r, null);
+        actions.ack(target, r, null);
       }
     }
     try {
@@ -389,15 +390,16 @@ public final class B2buaCall {
       if (status < 300 && (Request.INVITE.equals(method) || Request.UPDATE.equals(method))) {
         out.setHeader(services.sip().contact(transportOf(relay.from() == Side.CALLER)));
       }
-      if (hasBody(r)) {
+      if (Bodies.hasBody(r)) {
         Side other = relay.from() == Side.CALLER ? Side.CALLEE : Side.CALLER;
-        String body = isSdp(r) ? services.media().relay(call, other, Kind.ANSWER, bodyOf(r))
-            : bodyOf(r);
+        String body = Bodies.isSdp(r)
+            ? services.media().relay(call, other, Kind.ANSWER, Bodies.bodyOf(r))
+            : Bodies.bodyOf(r);
         out.setContent(body, (ContentTypeHeader) r.getHeader(ContentTypeHeader.NAME));
       }
       relay.origin().sendResponse(out);
     } catch (SdpException e) {
-      respond(relay.origin(), 488, "Not Acceptable Here", e.getMessage());
+      actions.respond(relay.origin(), 488, "Not Acceptable Here", e.getMessage());
     } catch (SipException | ParseException | javax.sip.InvalidArgumentException e) {
       LOG.debug("call {}: cannot pass back {}: {}", call.id(), status, e.toString());
     }
@@ -407,7 +409,7 @@ public final class B2buaCall {
     if (Request.INVITE.equals(relay.request().getMethod())) {
       relayPending = false;
     }
-    respond(relay.origin(), 408, "Request Timeout");
+    actions.respond(relay.origin(), 408, "Request Timeout");
   }
 
   // ---------------------------------------------------------------- timers and teardown
@@ -438,11 +440,11 @@ public final class B2buaCall {
       branches.forEach(this::cancelBranch);
     } else {
       if (calleeOkAwaitingAck != null) {
-        ack(winner.dialog, calleeOkAwaitingAck, null);
+        actions.ack(winner.dialog, calleeOkAwaitingAck, null);
         calleeOkAwaitingAck = null;
       }
-      bye(winner.dialog);
-      bye(callerDialog);
+      actions.bye(winner.dialog);
+      actions.bye(callerDialog);
     }
     finish(reason, status);
   }
@@ -478,46 +480,12 @@ public final class B2buaCall {
       b.cancelPending = true; // RFC 3261 9.1: CANCEL only after a provisional response
       return;
     }
-    sendCancel(b);
-  }
-
-  private void sendCancel(Branch b) {
-    b.cancelPending = false;
-    b.cancelSent = true;
-    try {
-      Request cancel = b.tx.createCancel();
-      services.sip().provider().getNewClientTransaction(cancel).sendRequest();
-    } catch (SipException e) {
-      LOG.debug("call {}: cannot CANCEL {}: {}", call.id(), b.target.contactUri(), e.toString());
-    }
-  }
-
-  private void ack(Dialog dialog, Response ok, String body) {
-    try {
-      long cseq = ((CSeqHeader) ok.getHeader(CSeqHeader.NAME)).getSeqNumber();
-      Request ack = dialog.createAck(cseq);
-      if (body != null) {
-        ack.setContent(body, services.factory().sdpContentType());
-      }
-      dialog.sendAck(ack);
-    } catch (SipException | javax.sip.InvalidArgumentException | ParseException e) {
-      LOG.debug("call {}: cannot ACK: {}", call.id(), e.toString());
-    }
+    actions.cancel(b);
   }
 
   private void ackAndBye(Branch b, Response ok) {
-    ack(b.dialog, ok, null);
-    bye(b.dialog);
-  }
-
-  private void bye(Dialog dialog) {
-    try {
-      Request bye = dialog.createRequest(Request.BYE);
-      ClientTransaction ct = services.sip().provider().getNewClientTransaction(bye);
-      dialog.sendRequest(ct);
-    } catch (SipException e) {
-      LOG.debug("call {}: cannot send BYE: {}", call.id(), e.toString());
-    }
+    actions.ack(b.dialog, ok, null);
+    actions.bye(b.dialog);
   }
 
   private void rejectCaller(int status, String reason, String warning) {
@@ -530,26 +498,6 @@ public final class B2buaCall {
       services.sip().metrics().responseSent(status);
     } catch (SipException | javax.sip.InvalidArgumentException | ParseException e) {
       LOG.debug("call {}: cannot send {} to caller: {}", call.id(), status, e.toString());
-    }
-  }
-
-  private void respond(ServerTransaction tx, int status, String reason) {
-    respond(tx, status, reason, null);
-  }
-
-  private void respond(ServerTransaction tx, int status, String reason, String warning) {
-    try {
-      Response r = services.sip().messages().createResponse(status, tx.getRequest());
-      if (reason != null) {
-        r.setReasonPhrase(reason);
-      }
-      if (warning != null) {
-        r.addHeader(services.factory().warning(warning));
-      }
-      tx.sendResponse(r);
-      services.sip().metrics().responseSent(status);
-    } catch (SipException | ParseException | javax.sip.InvalidArgumentException e) {
-      LOG.debug("call {}: cannot send {}: {}", call.id(), status, e.toString());
     }
   }
 
@@ -574,21 +522,5 @@ public final class B2buaCall {
     if (body != null) {
       m.setContent(body, services.factory().sdpContentType());
     }
-  }
-
-  static boolean hasBody(Message m) {
-    byte[] raw = m.getRawContent();
-    return raw != null && raw.length > 0;
-  }
-
-  static boolean isSdp(Message m) {
-    ContentTypeHeader ct = (ContentTypeHeader) m.getHeader(ContentTypeHeader.NAME);
-    return ct != null && "application".equalsIgnoreCase(ct.getContentType())
-        && "sdp".equalsIgnoreCase(ct.getContentSubType());
-  }
-
-  static String bodyOf(Message m) {
-    byte[] raw = m.getRawContent();
-    return raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8);
   }
 }
