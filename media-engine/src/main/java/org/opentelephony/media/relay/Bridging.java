@@ -50,12 +50,7 @@ final class Bridging {
 
   /** True when a list holds a real media format, not only telephone-event or comfort noise. */
   static boolean hasMedia(List<Codec> codecs) {
-    for (Codec c : codecs) {
-      if (!c.isTelephoneEvent() && !c.name().equalsIgnoreCase("CN")) {
-        return true;
-      }
-    }
-    return false;
+    return codecs.stream().anyMatch(Codec::isMedia);
   }
 
   private static boolean isG711(Codec c) {

@@ -1,6 +1,8 @@
 package org.opentelephony.media.relay;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,11 @@ final class Endpoint {
   Endpoint peer;
   /** Set when this leg's packets must be transcoded for the peer instead of relayed. */
   volatile TranscodingPath transcode;
+  /** Set when this leg is a browser's: packets go through its ICE/DTLS-SRTP transport. */
+  volatile WebRtcLeg webrtc;
+  /** The SSRC this leg's device sends on this stream (-1 before its first packet). */
+  volatile long inboundSsrc = -1;
+  final boolean video;
 
   // written by the signalling thread, read by the relay thread
   private volatile InetSocketAddress sdpRtp;
@@ -32,9 +39,10 @@ final class Endpoint {
   private InetSocketAddress latchedRtp;
   private InetSocketAddress latchedRtcp;
 
-  Endpoint(MediaSession.Side side, PortAllocator.Pair ports) {
+  Endpoint(MediaSession.Side side, PortAllocator.Pair ports, boolean video) {
     this.side = side;
     this.ports = ports;
+    this.video = video;
     Arrays.fill(ptOut, -1);
   }
 
@@ -89,6 +97,50 @@ final class Endpoint {
   InetSocketAddress rtcpTarget() {
     InetSocketAddress l = latchedRtcp;
     return l != null && !relatch ? l : sdpRtcp;
+  }
+
+  /** True when a packet for this leg's device has somewhere to go. */
+  boolean canSend() {
+    WebRtcLeg w = webrtc;
+    return w != null ? w.canSend() : rtpTarget() != null;
+  }
+
+  /**
+   * Sends the RTP packet at offset 0 of {@code b} (which {@code bb} wraps) to this leg's device.
+   * A browser leg protects it in place, so {@code b} needs {@link PacketPath#TAIL_ROOM} spare.
+   */
+  boolean sendRtp(byte[] b, ByteBuffer bb, int len) throws IOException {
+    WebRtcLeg w = webrtc;
+    if (w != null) {
+      if (!w.sendRtp(b, len)) {
+        return false;
+      }
+    } else {
+      InetSocketAddress target = rtpTarget();
+      if (target == null) {
+        return false;
+      }
+      bb.clear().limit(len);
+      ports.rtp().send(bb, target);
+    }
+    stats.packetsOut++;
+    stats.bytesOut += len;
+    return true;
+  }
+
+  /** Sends an RTCP packet (as {@link #sendRtp}); a browser leg gets it on its one transport. */
+  boolean sendRtcp(byte[] b, ByteBuffer bb, int len) throws IOException {
+    WebRtcLeg w = webrtc;
+    if (w != null) {
+      return w.sendRtcp(b, len);
+    }
+    InetSocketAddress target = rtcpTarget();
+    if (target == null) {
+      return false;
+    }
+    bb.clear().limit(len);
+    ports.rtcp().send(bb, target);
+    return true;
   }
 
   void close() {

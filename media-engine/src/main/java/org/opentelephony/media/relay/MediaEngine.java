@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opentelephony.media.MediaConfig;
+import org.opentelephony.media.dtls.DtlsCertificate;
+import org.opentelephony.media.ice.IceService;
 
 /**
  * The media relay: allocates ports, runs the relay threads, creates a {@link MediaSession} per
@@ -38,6 +40,8 @@ public final class MediaEngine implements AutoCloseable {
   private final java.util.concurrent.ExecutorService transcoders;
   private final boolean transcoding;
   private final Clock clock;
+  private final IceService ice;
+  private final DtlsCertificate certificate;
   private volatile Consumer<MediaSession> inactivityListener = s -> { };
 
   private MediaEngine(MediaConfig config, Clock clock) throws IOException {
@@ -64,6 +68,13 @@ public final class MediaEngine implements AutoCloseable {
     if (!transcoding) {
       LOG.warn("Opus unavailable ({}): calls whose legs share no codec will be refused",
           org.opentelephony.media.codec.OpusLibrary.unavailableReason());
+    }
+    if (config.ice() != null) {
+      ice = new IceService(config.ice());
+      certificate = DtlsCertificate.generate();
+    } else {
+      ice = null;
+      certificate = null;
     }
     monitor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "media-monitor");
@@ -132,6 +143,20 @@ public final class MediaEngine implements AutoCloseable {
     return transcoding;
   }
 
+  /** True when browser legs (ICE + DTLS-SRTP) can be offered and answered. */
+  public boolean webrtcAvailable() {
+    return ice != null;
+  }
+
+  IceService ice() {
+    return ice;
+  }
+
+  /** The certificate every browser leg's DTLS presents (one per process, RFC 8827 6.5). */
+  DtlsCertificate certificate() {
+    return certificate;
+  }
+
   java.util.concurrent.Executor transcodePool() {
     return transcoders;
   }
@@ -176,6 +201,9 @@ public final class MediaEngine implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (ice != null) {
+      ice.close();
     }
   }
 }

@@ -11,9 +11,12 @@ import org.apache.logging.log4j.Logger;
 import org.opentelephony.media.sdp.Codec;
 import org.opentelephony.media.sdp.Direction;
 import org.opentelephony.media.sdp.MediaDescription;
+import org.opentelephony.media.sdp.Profile;
 import org.opentelephony.media.sdp.SdpParseException;
 import org.opentelephony.media.sdp.SdpWriter;
 import org.opentelephony.media.sdp.SessionDescription;
+import org.opentelephony.media.sdp.TransportParams;
+import org.opentelephony.media.sdp.WebRtcSection;
 
 /**
  * The media of one call, anchored on the server: for each media line a {@link Stream} with a port
@@ -38,8 +41,13 @@ public final class MediaSession {
   private final List<Stream> streams = new ArrayList<>();
   private final long[] sessionIds = new long[2];
   private final long[] versions = new long[2];
+  /** Each side's media profile: a plain phone's RTP or a browser's DTLS-SRTP. */
+  private final Profile[] profiles = {Profile.PLAIN, Profile.PLAIN};
+  /** Each side's browser transport, when that side is (or is being offered as) a browser. */
+  private final WebRtcLeg[] legs = new WebRtcLeg[2];
   private Side offerer;
   private Side lastOfferer;
+  private String pendingOffer;
   private volatile boolean answered;
   private volatile long answeredAtMillis;
   private volatile boolean closed;
@@ -58,33 +66,70 @@ public final class MediaSession {
 
   /**
    * An offer from {@code from}: returns the offer for the other leg, with the same formats and
-   * the server's address and ports.
+   * the server's address and ports, in the profile the other leg already uses.
    */
   public String offer(Side from, String sdp) throws SdpParseException {
+    return offer(from, sdp, profiles[from.other().ordinal()]);
+  }
+
+  /**
+   * An offer from {@code from}, rendered for the other leg in profile {@code to}: a browser gets
+   * the server's ICE candidates and certificate, a phone plain RTP. Calling again with the same
+   * body and another profile renders the same offer for another fork of the call.
+   */
+  public String offer(Side from, String sdp, Profile to) throws SdpParseException {
+    if (offerer == from && sdp.equals(pendingOffer)) {
+      return renderOffer(from.other(), to);
+    }
     SessionDescription sd = SessionDescription.parse(sdp);
     List<MediaDescription> media = sd.media();
     if (media.size() < streams.size()) {
       throw new SdpParseException("an offer must not remove media lines (RFC 3264 8)");
     }
-    Side to = from.other();
-    SdpWriter out = writer(to);
+    Profile fromProfile = Profile.of(sd);
+    acceptProfile(from, fromProfile, sd);
     for (int i = 0; i < media.size(); i++) {
       MediaDescription m = media.get(i);
       Stream s = i < streams.size() ? streams.get(i) : newStream(m.type());
       s.offer = m;
-      s.offered = new ArrayList<>(m.codecs());
-      s.added = m.isAudio() && engine.transcodingAvailable() ? Bridging.addable(m.codecs())
+      s.offered = relayable(m.codecs());
+      s.added = m.isAudio() && engine.transcodingAvailable() ? Bridging.addable(s.offered)
           : List.of();
-      s.rejected = m.rejected();
-      if (!m.rejected()) {
+      s.rejected = m.rejected() || !m.isRtp();
+      noteBrowserLines(s, from, m, i);
+      if (!s.rejected && fromProfile == Profile.PLAIN) {
         setRemote(s.endpoint(from), sd, m);
       }
-      List<Codec> toOffer = new ArrayList<>(m.codecs());
-      toOffer.addAll(s.added);
-      out.media(m, m.rejected() ? 0 : s.endpoint(to).ports.rtpPort(), toOffer, m.direction());
     }
     offerer = from;
     lastOfferer = null;
+    pendingOffer = sdp;
+    return renderOffer(from.other(), to);
+  }
+
+  /** A candidate the browser on {@code side} trickled after its body (RFC 8838). */
+  public void addRemoteCandidate(Side side, String candidate) {
+    WebRtcLeg leg = legs[side.ordinal()];
+    if (leg != null && candidate != null && candidate.startsWith("candidate:")) {
+      leg.addRemoteCandidate(candidate);
+    }
+  }
+
+  private String renderOffer(Side to, Profile profile) throws SdpParseException {
+    WebRtcLeg leg = profile == Profile.WEBRTC ? leg(to, true) : null;
+    SdpWriter out = writer(to, leg != null ? bundle(to) : List.of());
+    for (int i = 0; i < streams.size(); i++) {
+      Stream s = streams.get(i);
+      if (s.mids[to.ordinal()] == null) {
+        s.mids[to.ordinal()] = String.valueOf(i);
+      }
+      List<Codec> toOffer = new ArrayList<>(s.offered);
+      toOffer.addAll(s.added);
+      int port = s.rejected ? 0 : leg != null ? leg.defaultPort() : s.endpoint(to).ports.rtpPort();
+      out.media(s.offer, port, toOffer, s.offer.direction(),
+          leg != null ? section(leg, s, to, i, "actpass") : null);
+      s.endpoint(to).webrtc = leg;
+    }
     return out.toString();
   }
 
@@ -107,19 +152,31 @@ public final class MediaSession {
       throw new SdpParseException("the answer has " + media.size() + " media lines, the offer "
           + streams.size());
     }
+    Profile fromProfile = Profile.of(sd);
+    if (fromProfile == Profile.WEBRTC && legs[from.ordinal()] == null) {
+      throw new SdpParseException("a DTLS-SRTP answer to a plain RTP offer");
+    }
+    acceptProfile(from, fromProfile, sd);
     Side to = offerer;
-    SdpWriter out = writer(to);
+    WebRtcLeg toLeg = legs[to.ordinal()];
+    SdpWriter out = writer(to, toLeg != null ? bundle(to) : List.of());
     for (int i = 0; i < media.size(); i++) {
       MediaDescription m = media.get(i);
       Stream s = streams.get(i);
+      s.endpoint(from).webrtc = legs[from.ordinal()];
       if (m.rejected() || s.rejected) {
         s.rejected = true;
-        out.media(s.offer, 0, s.offered, Direction.INACTIVE);
+        out.media(s.offer, 0, s.offered, Direction.INACTIVE,
+            toLeg != null ? section(toLeg, s, to, i, toLeg.answerSetup()) : null);
         continue;
       }
-      setRemote(s.endpoint(from), sd, m);
+      noteBrowserLines(s, from, m, i);
+      if (fromProfile == Profile.PLAIN) {
+        setRemote(s.endpoint(from), sd, m);
+      }
       stopTranscoding(s);
-      List<Codec> common = mapPayloadTypes(s, s.endpoint(from), s.endpoint(to), m.codecs());
+      List<Codec> common = mapPayloadTypes(s, s.endpoint(from), s.endpoint(to),
+          relayable(m.codecs()));
       if (!Bridging.hasMedia(common)) {
         Codec transcoded = startTranscoding(s, s.endpoint(from), s.endpoint(to), m.codecs());
         if (transcoded != null) {
@@ -131,9 +188,18 @@ public final class MediaSession {
             + names(s.offered) + ", answered " + names(m.codecs()));
       }
       s.direction = m.direction();
-      out.media(s.offer, s.endpoint(to).ports.rtpPort(), common, m.direction());
+      int port = toLeg != null ? toLeg.defaultPort() : s.endpoint(to).ports.rtpPort();
+      out.media(s.offer, port, common, m.direction(),
+          toLeg != null ? section(toLeg, s, to, i, toLeg.answerSetup()) : null);
+    }
+    for (Side side : Side.values()) {
+      WebRtcLeg leg = legs[side.ordinal()];
+      if (leg != null) {
+        leg.route(streams, side);
+      }
     }
     answered = true;
+    pendingOffer = null;
     answeredAtMillis = engine.clock().millis();
     lastOfferer = offerer;
     offerer = null;
@@ -234,10 +300,11 @@ public final class MediaSession {
 
   private Stream newStream(String type) throws SdpParseException {
     try {
-      Endpoint caller = new Endpoint(Side.CALLER, engine.ports().allocate());
+      boolean video = type.equalsIgnoreCase("video");
+      Endpoint caller = new Endpoint(Side.CALLER, engine.ports().allocate(), video);
       Endpoint callee;
       try {
-        callee = new Endpoint(Side.CALLEE, engine.ports().allocate());
+        callee = new Endpoint(Side.CALLEE, engine.ports().allocate(), video);
       } catch (IOException e) {
         caller.close();
         throw e;
@@ -252,10 +319,112 @@ public final class MediaSession {
     }
   }
 
-  private SdpWriter writer(Side to) {
+  private SdpWriter writer(Side to, List<String> sessionLines) {
     int i = to.ordinal();
     // session-level a=/b= lines describe the other leg's transport: none is passed on
-    return new SdpWriter(engine.advertisedAddress(), sessionIds[i], ++versions[i], List.of());
+    return new SdpWriter(engine.advertisedAddress(), sessionIds[i], ++versions[i], sessionLines);
+  }
+
+  /**
+   * Checks that a body's profile fits its side and takes in a browser's ICE/DTLS parameters. A
+   * plain answer from a fork that was also offered as a browser drops that browser transport.
+   */
+  private void acceptProfile(Side side, Profile p, SessionDescription sd)
+      throws SdpParseException {
+    int i = side.ordinal();
+    if (p == Profile.WEBRTC) {
+      if (!engine.webrtcAvailable()) {
+        throw new SdpParseException("DTLS-SRTP (browser) media is not enabled on this server");
+      }
+      TransportParams params = TransportParams.of(sd);
+      leg(side, false).setRemote(params);
+    } else if (legs[i] != null) {
+      if (legs[i].hasRemote()) {
+        throw new SdpParseException("a browser leg cannot change to plain RTP");
+      }
+      legs[i].close();
+      legs[i] = null;
+    }
+    profiles[i] = p;
+  }
+
+  /** This side's browser transport, created on first use; it controls ICE if it offers. */
+  private WebRtcLeg leg(Side side, boolean weOffer) throws SdpParseException {
+    int i = side.ordinal();
+    if (legs[i] == null) {
+      if (!engine.webrtcAvailable()) {
+        throw new SdpParseException("DTLS-SRTP (browser) media is not enabled on this server");
+      }
+      legs[i] = new WebRtcLeg(id + "/" + side.name().toLowerCase(java.util.Locale.ROOT), engine,
+          weOffer);
+    }
+    return legs[i];
+  }
+
+  private List<String> bundle(Side to) {
+    StringBuilder sb = new StringBuilder("a=group:BUNDLE");
+    for (int i = 0; i < streams.size(); i++) {
+      Stream s = streams.get(i);
+      if (!s.rejected) {
+        sb.append(' ').append(s.mids[to.ordinal()] != null ? s.mids[to.ordinal()] : i);
+      }
+    }
+    return List.of(sb.toString(), "a=msid-semantic: WMS " + streamId(to));
+  }
+
+  private WebRtcSection section(WebRtcLeg leg, Stream s, Side to, int index, String setup) {
+    String mid = s.mids[to.ordinal()] != null ? s.mids[to.ordinal()] : String.valueOf(index);
+    return new WebRtcSection(mid, leg.localUfrag(), leg.localPassword(),
+        engine.certificate().fingerprint(), setup, leg.localCandidates(), streamId(to),
+        s.type + index, s.ssrcLines.get(to.other().ordinal()));
+  }
+
+  private String streamId(Side to) {
+    return "ot" + Long.toHexString(sessionIds[to.ordinal()]);
+  }
+
+  /** Remembers a browser's mid and its sender's a=ssrc lines for the other side's body. */
+  private static void noteBrowserLines(Stream s, Side side, MediaDescription m, int index) {
+    if (Profile.of(m.protocol()) != Profile.WEBRTC) {
+      return;
+    }
+    String mid = m.mid();
+    s.mids[side.ordinal()] = mid != null ? mid : String.valueOf(index);
+    s.ssrcLines.set(side.ordinal(), primarySsrcLines(m.otherLines()));
+  }
+
+  /**
+   * The a=ssrc lines of the first (media) SSRC. Retransmission and FEC SSRCs are left out: the
+   * server negotiates no repair formats.
+   */
+  static List<String> primarySsrcLines(List<String> lines) {
+    String primary = null;
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      if (!l.startsWith("a=ssrc:")) {
+        continue;
+      }
+      int sp = l.indexOf(' ');
+      String ssrc = sp > 0 ? l.substring(7, sp) : l.substring(7);
+      if (primary == null) {
+        primary = ssrc;
+      }
+      if (primary.equals(ssrc) && (l.contains(" cname:") || l.contains(" msid:"))) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** The formats the relay can carry: everything but repair formats (see Codec#isRepair). */
+  private static List<Codec> relayable(List<Codec> codecs) {
+    List<Codec> out = new ArrayList<>();
+    for (Codec c : codecs) {
+      if (!c.isRepair()) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static String names(List<Codec> codecs) {
@@ -277,6 +446,32 @@ public final class MediaSession {
           s.callee.stats.snapshot(s.callee.clockRate)));
     }
     return out;
+  }
+
+  /** Each browser leg's transport state (ICE, DTLS, SRTP); plain legs are absent. */
+  public List<TransportStats> transports() {
+    List<TransportStats> out = new ArrayList<>();
+    for (Side side : Side.values()) {
+      WebRtcLeg leg = legs[side.ordinal()];
+      if (leg != null) {
+        WebRtcLeg.Info i = leg.info();
+        out.add(new TransportStats(side, i.ice(), i.selectedPair(), i.dtls(), i.dtlsFailure(),
+            i.srtpAuthFailures(), i.srtpReplays(), i.droppedBeforeKeys(), i.unroutable(),
+            i.malformed()));
+      }
+    }
+    return out;
+  }
+
+  /** One browser leg's transport: where ICE and DTLS stand and what SRTP rejected. */
+  public record TransportStats(Side side, String ice, String selectedPair, String dtls,
+      String dtlsFailure, long srtpAuthFailures, long srtpReplays, long droppedBeforeKeys,
+      long unroutable, long malformed) {
+  }
+
+  /** The profile each side speaks, for diagnostics. */
+  public Profile profile(Side side) {
+    return profiles[side.ordinal()];
   }
 
   /** What one media line saw on each leg. */
@@ -320,6 +515,11 @@ public final class MediaSession {
     }
     closed = true;
     engine.unregister(this);
+    for (int i = 0; i < legs.length; i++) {
+      if (legs[i] != null) {
+        legs[i].close();
+      }
+    }
     for (Stream s : streams) {
       s.close();
     }

@@ -37,7 +37,7 @@ final class RelayLoop implements Runnable {
   private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
   private final MediaEngine engine;
   private final RelayCounters counters;
-  private final RtcpObserver rtcp = new RtcpObserver();
+  private final PacketPath path;
   private volatile boolean running = true;
   private long now;
   private final Consumer<SelectionKey> onReady = this::onReady;
@@ -46,6 +46,7 @@ final class RelayLoop implements Runnable {
     this.engine = engine;
     this.counters = counters;
     this.selector = Selector.open();
+    this.path = new PacketPath(bytes, buf, counters);
   }
 
   void register(Stream s) {
@@ -141,26 +142,7 @@ final class RelayLoop implements Runnable {
       counters.strangers.increment();
       return;
     }
-    st.packetsIn++;
-    st.bytesIn += len;
-    e.lastPacketMillis = now;
-    st.onRtp(RtpPacket.sequence(bytes, 0), RtpPacket.timestamp(bytes, 0), now, e.clockRate);
-    int inPt = RtpPacket.payloadType(bytes, 0);
-    TranscodingPath t = e.transcode;
-    if (t != null && inPt == t.inputPayloadType) {
-      t.submit(bytes, len);
-      return;
-    }
-    int pt = e.ptOut[inPt];
-    Endpoint peer = e.peer;
-    InetSocketAddress target = peer.rtpTarget();
-    if (pt < 0 || target == null) {
-      st.unknownPayloadType++;
-      counters.notForwarded.increment();
-      return;
-    }
-    RtpPacket.setPayloadType(bytes, 0, pt);
-    send(peer.ports.rtp(), target, len, peer.stats);
+    path.rtp(e, len, now);
   }
 
   private void onRtcp(Endpoint e, InetSocketAddress from, int len) {
@@ -175,26 +157,6 @@ final class RelayLoop implements Runnable {
       counters.strangers.increment();
       return;
     }
-    st.rtcpIn++;
-    e.lastPacketMillis = now;
-    rtcp.observe(e, bytes, len, now);
-    InetSocketAddress target = e.peer.rtcpTarget();
-    if (target != null) {
-      send(e.peer.ports.rtcp(), target, len, null);
-    }
-  }
-
-  private void send(DatagramChannel out, InetSocketAddress target, int len, LegStats st) {
-    buf.flip();
-    try {
-      out.send(buf, target);
-      if (st != null) {
-        st.packetsOut++;
-        st.bytesOut += len;
-      }
-      counters.forwarded.increment();
-    } catch (IOException e) {
-      counters.sendErrors.increment();
-    }
+    path.rtcp(e, len, now);
   }
 }

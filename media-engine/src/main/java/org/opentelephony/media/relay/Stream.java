@@ -18,6 +18,10 @@ final class Stream {
   MediaDescription offer;
   Direction direction = Direction.SENDRECV;
   boolean rejected;
+  /** Each side's RFC 5888 mid for this line (browser legs; null until known). */
+  final String[] mids = new String[2];
+  /** Each side's a=ssrc lines of its sender, passed to a browser on the other side. */
+  final List<List<String>> ssrcLines = new ArrayList<>(List.of(List.of(), List.of()));
 
   Stream(String type, Endpoint caller, Endpoint callee) {
     this.type = type;
@@ -25,6 +29,10 @@ final class Stream {
     this.callee = callee;
     caller.peer = callee;
     callee.peer = caller;
+  }
+
+  boolean video() {
+    return caller.video;
   }
 
   Endpoint endpoint(MediaSession.Side side) {

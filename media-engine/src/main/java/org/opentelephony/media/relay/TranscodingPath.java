@@ -1,7 +1,6 @@
 package org.opentelephony.media.relay;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -29,7 +28,7 @@ final class TranscodingPath implements Runnable {
   private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(SLOTS);
   private final ArrayBlockingQueue<byte[]> ready = new ArrayBlockingQueue<>(SLOTS);
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final byte[] out = new byte[SLOT_SIZE];
+  private final byte[] out = new byte[SLOT_SIZE + PacketPath.TAIL_ROOM];
   private final ByteBuffer outBuf = ByteBuffer.wrap(out);
   private boolean closed;
   private int sequence;
@@ -88,8 +87,7 @@ final class TranscodingPath implements Runnable {
     int payload = RtpPacket.payloadLength(slot, off, len);
     int n = transcoder.transcode(slot, off + header, payload, out, RtpPacket.FIXED_HEADER,
         out.length - RtpPacket.FIXED_HEADER);
-    InetSocketAddress target = to.rtpTarget();
-    if (n <= 0 || target == null) {
+    if (n <= 0 || !to.canSend()) {
       return;
     }
     out[0] = (byte) 0x80;
@@ -99,11 +97,8 @@ final class TranscodingPath implements Runnable {
         / transcoder.inputClockRate();
     RtpPacket.setTimestamp(out, 0, ts & 0xFFFFFFFFL);
     RtpPacket.setSsrc(out, 0, RtpPacket.ssrc(slot, off));
-    outBuf.clear().limit(RtpPacket.FIXED_HEADER + n);
     try {
-      to.ports.rtp().send(outBuf, target);
-      to.stats.packetsOut++;
-      to.stats.bytesOut += RtpPacket.FIXED_HEADER + n;
+      to.sendRtp(out, outBuf, RtpPacket.FIXED_HEADER + n);
     } catch (IOException e) {
       // the session is closing; nothing to do
     }

@@ -35,6 +35,20 @@ public record Codec(int payloadType, String name, int clockRate, int channels, S
     return name.equalsIgnoreCase("telephone-event");
   }
 
+  /**
+   * Retransmission, redundancy and FEC formats (RFC 4588, 2198, 5109, 8627): they reference
+   * other streams by SSRC, which the relay does not translate, so it never negotiates them.
+   */
+  public boolean isRepair() {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals("rtx") || n.equals("red") || n.equals("ulpfec") || n.startsWith("flexfec");
+  }
+
+  /** A format carrying media itself, not events, comfort noise or repair data. */
+  public boolean isMedia() {
+    return !isTelephoneEvent() && !name.equalsIgnoreCase("CN") && !isRepair();
+  }
+
   public String key() {
     return name.toUpperCase(Locale.ROOT) + "/" + clockRate;
   }

@@ -53,6 +53,21 @@ public final class MediaDescription {
     return type.toLowerCase(Locale.ROOT).equals("audio");
   }
 
+  /** True for RTP-based media (not, for example, a data channel's SCTP over DTLS). */
+  public boolean isRtp() {
+    return protocol.toUpperCase(Locale.ROOT).contains("RTP");
+  }
+
+  /** The RFC 5888 media identification tag, or null. */
+  public String mid() {
+    for (String l : otherLines) {
+      if (l.startsWith("a=mid:")) {
+        return l.substring(6).trim();
+      }
+    }
+    return null;
+  }
+
   /** The attribute lines kept as they are (without the {@code a=} prefix for a= lines). */
   public List<String> otherLines() {
     return otherLines;
