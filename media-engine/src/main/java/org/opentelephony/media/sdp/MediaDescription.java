@@ -18,6 +18,8 @@ public final class MediaDescription {
   String connection; // media-level c= address, or null
   Direction direction = Direction.SENDRECV;
   boolean explicitDirection;
+  /** The formats of a non-RTP line as written (RTP lines use {@link #codecs}). */
+  String rawFormats;
 
   MediaDescription(String type, int port, String protocol) {
     this.type = type;
@@ -45,8 +47,9 @@ public final class MediaDescription {
     return direction;
   }
 
+  /** Port 0 rejects a line, unless it is bundled onto another one (RFC 8843 6: bundle-only). */
   public boolean rejected() {
-    return port == 0;
+    return port == 0 && !otherLines.contains("a=bundle-only");
   }
 
   public boolean isAudio() {

@@ -21,7 +21,7 @@ public final class SdpWriter {
       "ssrc", "ssrc-group", "rtcp-mux", "rtcp-mux-only", "rtcp-rsize", "rtcp-fb", "extmap",
       "extmap-allow-mixed", "candidate", "remote-candidates", "end-of-candidates", "rid",
       "simulcast", "crypto", "connection", "sctp-port", "max-message-size", "sctpmap",
-      "identity", "rtcp");
+      "identity", "rtcp", "bundle-only");
 
   private final StringBuilder sb = new StringBuilder(1024);
   private final String address;
@@ -55,13 +55,17 @@ public final class SdpWriter {
   public SdpWriter media(MediaDescription source, int port, List<Codec> codecs,
       Direction direction, WebRtcSection webrtc) {
     boolean crossing = webrtc != null || Profile.of(source.protocol()) == Profile.WEBRTC;
-    String protocol = webrtc != null ? Profile.WEBRTC.protocol()
+    String protocol = !source.isRtp() ? source.protocol()
+        : webrtc != null ? Profile.WEBRTC.protocol()
         : crossing ? Profile.PLAIN.protocol() : source.protocol();
     StringBuilder m = new StringBuilder("m=").append(source.type()).append(' ').append(port)
         .append(' ').append(protocol);
     List<Codec> list = codecs.isEmpty() ? source.codecs() : codecs;
     for (Codec c : list) {
       m.append(' ').append(c.payloadType());
+    }
+    if (source.rawFormats != null) {
+      m.append(' ').append(source.rawFormats);
     }
     line(m.toString());
     if (port == 0) {

@@ -130,6 +130,11 @@ public final class SessionDescription {
       throw new SdpParseException("media port out of range: " + port);
     }
     MediaDescription m = new MediaDescription(f[0], port, f[2]);
+    if (!m.isRtp()) {
+      // e.g. a data channel (UDP/DTLS/SCTP webrtc-datachannel): never relayed, only rejected
+      m.rawFormats = String.join(" ", java.util.Arrays.copyOfRange(f, 3, f.length));
+      return m;
+    }
     for (int i = 3; i < f.length; i++) {
       int pt;
       try {

@@ -79,18 +79,25 @@ public final class B2buaCall {
 
   /** Sends the INVITE to every target in parallel and arms the no-answer timer. */
   void start(List<Binding> targets) {
-    String body = null;
-    if (!lateOffer) {
-      try {
-        body = services.media().relay(call, Side.CALLER, Kind.OFFER, Bodies.bodyOf(invite));
-      } catch (SdpException e) {
-        rejectCaller(488, "Not Acceptable Here", e.getMessage());
-        finish(EndReason.FAILED, 488);
-        return;
-      }
-    }
     for (Binding target : targets) {
       Branch b = new Branch(target);
+      String body = null;
+      if (!lateOffer) {
+        try {
+          // each fork gets the offer in its own profile: a browser DTLS-SRTP, a phone plain RTP
+          body = services.media().relayOffer(call, Side.CALLER, Bodies.bodyOf(invite),
+              isBrowser(target));
+        } catch (SdpException e) {
+          if (branches.isEmpty()) {
+            rejectCaller(488, "Not Acceptable Here", e.getMessage());
+            finish(EndReason.FAILED, 488);
+            return;
+          }
+          LOG.info("call {}: cannot offer to {}: {}", call.id(), target.contactUri(),
+              e.getMessage());
+          continue;
+        }
+      }
       try {
         Request out = services.factory().initialInvite(invite, target, body);
         b.tx = services.sip().provider().getNewClientTransaction(out);
@@ -113,6 +120,12 @@ public final class B2buaCall {
     long ms = services.config().noAnswerTimeout().toMillis();
     noAnswerTimer = services.timers().schedule(() -> executor.execute(this::onNoAnswer), ms,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** A device registered over SIP over WebSocket is a browser: it gets DTLS-SRTP media. */
+  private static boolean isBrowser(Binding b) {
+    String t = b.transport();
+    return t != null && (t.equalsIgnoreCase("ws") || t.equalsIgnoreCase("wss"));
   }
 
   /** Refuses the call before any branch was tried (unknown or offline callee). */

@@ -21,6 +21,15 @@ public interface MediaNegotiator {
    */
   String relay(Call call, Side from, Kind kind, String sdp) throws SdpException;
 
+  /**
+   * The offer for one fork of a new call: {@code toBrowser} asks for the browser profile
+   * (ICE, DTLS-SRTP) instead of plain RTP. The same offer may be asked for in both profiles.
+   */
+  default String relayOffer(Call call, Side from, String sdp, boolean toBrowser)
+      throws SdpException {
+    return relay(call, from, Kind.OFFER, sdp);
+  }
+
   void release(Call call);
 
   /** Registers who ends a call (by {@link Call#id()}) whose media stopped; default: never. */
