@@ -3,6 +3,8 @@
 // Prints progress as JSON lines on stderr and ONE JSON result line on stdout; exit 0 = pass.
 //
 //   node run.mjs selftest                                   no server: two raw RTCPeerConnections
+//   node run.mjs selftest-ws                                no server: JsSIP registers (digest) at a
+//                                                           fake registrar over ws, subprotocol sip
 //   node run.mjs call-out   --ws URL --accounts alice:alice123[,u1:pw-u1...] --targets bob[,..]
 //   node run.mjs answer     --ws URL --accounts bob:bob123 [--video]
 //   node run.mjs pair       --ws URL --accounts u1:pw-u1,u2:pw-u2
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from './build.mjs';
+import { startFakeRegistrar } from './fake-registrar.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -185,7 +188,9 @@ async function register(page, o, account) {
         [account, o.ws, o.domain, o.contactHost || '127.0.0.1']));
   } catch (e) {
     const events = await page.evaluate(() => window.T.events()).catch(() => []);
-    throw new Failure(`${account.user}: ${e.message}`, { events });
+    const hint = events.some((x) => x.type === 'ws-connected') ? ''
+      : ' (the WebSocket never opened: is SIP over WebSocket enabled there?)';
+    throw new Failure(`${account.user}: ${e.message}${hint}`, { events });
   }
   progress('registered', { page: page.name, user: account.user });
 }
@@ -279,6 +284,23 @@ const scenarios = {
     return { ok: why.length === 0, errors: why, gatheredCandidates: all.length,
       filteredOut: all.length - sentA.length,
       A: { ...sa, loopback: la }, B: { ...sb, loopback: lb } };
+  },
+
+  /** No server: the page's JsSIP registers with digest at fake-registrar.mjs over ws. */
+  async 'selftest-ws'(browser, base, o) {
+    const reg = await startFakeRegistrar({ alice: 'alice123' });
+    try {
+      const page = await openPage(browser, base, 'P1');
+      await register(page, { ...o, ws: reg.url }, { user: 'alice', password: 'alice123' });
+      const errors = [];
+      if (reg.seen.subprotocol !== 'sip') errors.push(`subprotocol ${reg.seen.subprotocol}`);
+      if (reg.seen.challenges < 1) errors.push('REGISTER was not challenged');
+      if (!/transport=ws/.test(reg.seen.registered[0]?.contact || '')) errors.push('contact without transport=ws');
+      await hangupAll([page]);
+      return { ok: errors.length === 0, errors, ...reg.seen };
+    } finally {
+      reg.close();
+    }
   },
 
   /** Each account registers and calls its target (a phone that answers and echoes). */

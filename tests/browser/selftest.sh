@@ -4,7 +4,7 @@
 # the selected candidate pair must be 127.0.0.1 <-> 127.0.0.1.
 #
 # Run in a new network namespace that has only the loopback (as the Java ITs are, see
-# tests/netns/java.sh): outside one, Chromium also pairs its other interfaces' sockets with the
+# tests/netns/bin/java): outside one, Chromium also pairs its other interfaces' sockets with the
 # peer's 127.0.0.1 candidate and selects such a pair, so media would leave 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")"
