@@ -213,7 +213,8 @@ def cmd_drive(a):
     }
     alice = Ctrl("alice", a.alice_ctrl, a.alice_pid, os.path.join(a.outdir, "alice.events.jsonl"))
     bob = Ctrl("bob", a.bob_ctrl, a.bob_pid, os.path.join(a.outdir, "bob.events.jsonl"))
-    both = [alice, bob]
+    # --bob-ctrl 0: no callee baresip (call-test.sh --no-callee: alice calls another kind of UA)
+    both = [alice, bob] if a.bob_ctrl else [alice]
 
     def reg_reason(c):
         """baresip's own 'reg: <aor>: <reason>' log line, e.g. 'Register: Function not
@@ -239,7 +240,7 @@ def cmd_drive(a):
         deadline = time.time() + a.start_timeout
         for c in both:
             c.connect(deadline)
-        log("connected to ctrl_tcp of alice (:%d) and bob (:%d)" % (alice.port, bob.port))
+        log("connected to ctrl_tcp of %s" % ", ".join("%s (:%d)" % (c.name, c.port) for c in both))
 
         # ---------------------------------------------------------- register
         if a.register:
@@ -458,7 +459,7 @@ def main():
 
     d = sub.add_parser("drive")
     d.add_argument("--alice-ctrl", type=int, required=True)
-    d.add_argument("--bob-ctrl", type=int, required=True)
+    d.add_argument("--bob-ctrl", type=int, required=True, help="0: no callee baresip")
     d.add_argument("--alice-pid", type=int, default=0)
     d.add_argument("--bob-pid", type=int, default=0)
     d.add_argument("--dial", required=True)

@@ -21,6 +21,9 @@ usage: call-test.sh (--server HOST:PORT | --direct) [options]
   --server IP:PORT       registrar/B2BUA to register with and to call through (outbound proxy);
                          a numeric IPv4 address (a name, even localhost, fails in baresip 1.0.0)
   --direct               no server: no registration, alice dials sip:bob@127.0.0.1:<bob port>
+  --no-callee            start alice only: she calls --dial (another UA, e.g. a browser, answers);
+                         only alice's side is checked (received audio: --callee-tone is the far
+                         end's tone)
   --transport udp|tcp    SIP transport (default udp)
   --caller-codec C       alice's only audio codec: pcmu, pcma or opus (default pcmu)
   --callee-codec C       bob's only audio codec (default pcmu)
@@ -47,7 +50,7 @@ EOF
 MODE="" SERVER="" TRANSPORT=udp CALLER_CODEC=pcmu CALLEE_CODEC=pcmu SECONDS_=5
 DOMAIN=localhost CALLER=alice:alice123 CALLEE=bob:bob123 DIAL="" REGINT=3600
 CALLER_TONE=440 CALLEE_TONE=1000 TONE_CHECK=1 MIN_RMS=1000 MIN_ACTIVE="" MUTE=""
-WORKDIR="" KEEP=0 TIMEOUT=""
+WORKDIR="" KEEP=0 TIMEOUT="" NO_CALLEE=0
 
 die() { echo "call-test: $*" >&2; exit 2; }
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "option $1 needs a value"; }
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --server) need "$@"; MODE=server; SERVER="$2"; shift 2;;
         --direct) MODE=direct; shift;;
+        --no-callee) NO_CALLEE=1; shift;;
         --transport) need "$@"; TRANSPORT="$2"; shift 2;;
         --caller-codec) need "$@"; CALLER_CODEC="$2"; shift 2;;
         --callee-codec) need "$@"; CALLEE_CODEC="$2"; shift 2;;
@@ -224,7 +228,13 @@ start_ua() { # NAME
     PIDS+=($!)
 }
 start_ua alice; ALICE_PID=${PIDS[0]}
-start_ua bob;   BOB_PID=${PIDS[1]}
+if [ "$NO_CALLEE" = 1 ]; then
+    BOB_PID=0 BOB_CTRL=0
+    [ -n "$DIAL" ] && [ "$MODE" = server ] || die "--no-callee needs --server and --dial"
+else
+    start_ua bob; BOB_PID=${PIDS[1]}
+fi
+UAS=(alice); [ "$NO_CALLEE" = 1 ] || UAS+=(bob)
 
 REG_ARG=(); [ "$MODE" = server ] && REG_ARG=(--register)
 MUTE_ARG=()
@@ -243,7 +253,7 @@ DRIVE_RC=$?
 
 # the driver sent "quit"; give both a bounded time to unregister and exit
 for i in $(seq 1 100); do
-    kill -0 "$ALICE_PID" 2>/dev/null || kill -0 "$BOB_PID" 2>/dev/null || break
+    kill -0 "$ALICE_PID" 2>/dev/null || { [ "$BOB_PID" != 0 ] && kill -0 "$BOB_PID" 2>/dev/null; } || break
     sleep 0.1
 done
 for p in "${PIDS[@]}"; do
@@ -252,7 +262,7 @@ for p in "${PIDS[@]}"; do
         kill -TERM "$p" 2>/dev/null
     fi
 done
-wait "$ALICE_PID" "$BOB_PID" 2>/dev/null
+wait "${PIDS[@]:0:${#UAS[@]}}" 2>/dev/null
 
 # ---------------------------------------------------------------------------- checks
 FAILS=()
@@ -267,7 +277,7 @@ else
 fi
 
 if [ "$MODE" = server ]; then
-    for ua in alice bob; do
+    for ua in "${UAS[@]}"; do
         printf "  "
         if python3 "$DRIVER" siptrace "$WORKDIR/$ua.log" --label "$ua"; then
             echo "  $ua registered: OK"
@@ -279,7 +289,7 @@ else
     echo "  registration: skipped (--direct)"
 fi
 
-for ua in alice bob; do
+for ua in "${UAS[@]}"; do
     est=$(res "r['established'].get('$ua', False)")
     clo=$(res "r['closed'].get('$ua', False)")
     echo "  $ua call established: ${est:-False}, call closed: ${clo:-False}"
@@ -289,7 +299,8 @@ done
 
 # audio: what alice decoded must be bob's tone and vice versa
 if [ "$TONE_CHECK" = 1 ]; then A_EXP=$CALLEE_TONE; B_EXP=$CALLER_TONE; else A_EXP=0; B_EXP=0; fi
-for spec in "alice:$A_EXP" "bob:$B_EXP"; do
+SPECS=("alice:$A_EXP"); [ "$NO_CALLEE" = 1 ] || SPECS+=("bob:$B_EXP")
+for spec in "${SPECS[@]}"; do
     ua=${spec%%:*} exp=${spec#*:}
     printf '  '
     if ! python3 "$DRIVER" analyze --dir "$WORKDIR/$ua/rec" --kind dec --label "$ua" \
@@ -306,7 +317,7 @@ else
     for f in "${FAILS[@]}"; do echo "  FAILED: $f"; done
     echo "FIRST FAILURE: ${FAILS[0]}"
     echo "RESULT: FAIL"
-    for ua in alice bob; do
+    for ua in "${UAS[@]}"; do
         echo "-------------------- tail of $ua.log --------------------"
         tail -n 60 "$WORKDIR/$ua.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g'
     done

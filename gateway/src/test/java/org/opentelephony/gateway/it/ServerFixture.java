@@ -20,6 +20,8 @@ final class ServerFixture implements AutoCloseable {
   final Path dataDir;
   final Map<String, Object> overrides;
   TelephonyServer server;
+  /** SIP over WebSocket port, or -1 unless started with {@link #startWithWebSocket}. */
+  int wsPort = -1;
 
   private ServerFixture(int sipPort, int httpPort, Path dataDir, Map<String, Object> overrides) {
     this.sipPort = sipPort;
@@ -33,6 +35,16 @@ final class ServerFixture implements AutoCloseable {
     ServerFixture f = new ServerFixture(FreePorts.next(), FreePorts.next(), data,
         new HashMap<>(extra));
     f.server = TelephonyServer.start(f.config());
+    return f;
+  }
+
+  /** Like {@link #start} with SIP over WebSocket ({@code sip.ws.port}) on a free port too. */
+  static ServerFixture startWithWebSocket(Map<String, Object> extra) throws Exception {
+    int ws = FreePorts.next();
+    Map<String, Object> m = new HashMap<>(extra);
+    m.put("sip.ws.port", ws);
+    ServerFixture f = start(m);
+    f.wsPort = ws;
     return f;
   }
 
@@ -61,6 +73,11 @@ final class ServerFixture implements AutoCloseable {
 
   String sipAddress() {
     return "127.0.0.1:" + sipPort;
+  }
+
+  /** The WebSocket URL browsers register at (subprotocol {@code sip}). */
+  String wsUrl() {
+    return "ws://127.0.0.1:" + wsPort;
   }
 
   @Override
