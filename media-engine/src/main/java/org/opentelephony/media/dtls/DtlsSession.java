@@ -88,6 +88,8 @@ public final class DtlsSession implements AutoCloseable {
     this.hs = new Handshake(local, role, remoteFingerprint,
         (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
     this.transport = new QueueTransport(sender, hs);
+    // BouncyCastle answers close_notify itself, then keeps waiting for records: wake the loop.
+    hs.onPeerClose(transport::wakeForClose);
   }
 
   /** Starts the handshake on a daemon thread; returns at once. */
@@ -194,10 +196,11 @@ public final class DtlsSession implements AutoCloseable {
         dtls.receive(buf, 0, buf.length, IDLE_WAIT_MILLIS);
         // Application data (no data channels here) is ignored.
       } catch (InterruptedIOException e) {
-        return; // close(): the finally block in run() sends close_notify
-      }
-      if (hs.peerClosed()) {
-        transition(State.CLOSED, null, null);
+        // close() (the finally block in run() sends close_notify) or the peer's close_notify
+        if (hs.peerClosed()) {
+          transition(State.CLOSED, "peer sent close_notify", null);
+        }
+        return;
       }
     }
   }
@@ -206,6 +209,9 @@ public final class DtlsSession implements AutoCloseable {
     String recorded = hs.reason();
     if (recorded != null) {
       return recorded;
+    }
+    if (hs.peerClosed()) {
+      return Handshake.REASON_ALERT_RECEIVED + ": close_notify(0) during the handshake";
     }
     return "handshake error: " + e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : " " + e.getMessage());

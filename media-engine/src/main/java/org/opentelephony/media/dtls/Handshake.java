@@ -45,6 +45,7 @@ final class Handshake {
   private final AtomicReference<String> reason = new AtomicReference<>();
   private volatile SrtpKeys keys;
   private volatile boolean peerClosed;
+  private volatile Runnable onPeerClose = () -> { };
 
   Handshake(DtlsCertificate local, DtlsRole role, String remoteFingerprint, int timeoutMillis) {
     this.local = local;
@@ -68,6 +69,11 @@ final class Handshake {
 
   boolean peerClosed() {
     return peerClosed;
+  }
+
+  /** Called on the handshake thread when the peer's close_notify arrives. */
+  void onPeerClose(Runnable action) {
+    onPeerClose = action;
   }
 
   /** Our certificate chain and signing key, bound to this connection's parameters. */
@@ -142,6 +148,7 @@ final class Handshake {
     if (description == AlertDescription.close_notify) {
       if (!sent) {
         peerClosed = true;
+        onPeerClose.run();
       }
       return;
     }

@@ -85,6 +85,24 @@ public final class SrtpSession implements AutoCloseable {
         profile.newPolicy(), profile.newPolicy(), JitsiLogger.INSTANCE));
   }
 
+  /**
+   * Loads and selects the crypto providers (jitsi-srtp benchmarks OpenSSL, SunJCE and
+   * BouncyCastle AES on first use): 1-3 s on a busy machine. Call once at start-up so the first
+   * call's media thread does not pay it.
+   */
+  public static void warmUp() {
+    byte[] rtp = new byte[RtpPacket.FIXED_HEADER + 160 + MAX_OVERHEAD];
+    rtp[0] = (byte) 0x80;
+    for (SrtpProfile p : SrtpProfile.values()) {
+      SrtpKeys keys = new SrtpKeys(p, new byte[p.keyLength()], new byte[p.saltLength()],
+          new byte[p.keyLength()], new byte[p.saltLength()]);
+      try (SrtpSession a = new SrtpSession(keys); SrtpSession b = new SrtpSession(keys)) {
+        int len = a.protectRtp(rtp, 0, RtpPacket.FIXED_HEADER + 160);
+        b.unprotectRtp(rtp, 0, len);
+      }
+    }
+  }
+
   public SrtpProfile profile() {
     return profile;
   }
