@@ -3,6 +3,7 @@ package org.opentelephony.media.dtls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -120,20 +121,19 @@ public final class DtlsCertificate {
     if (expected == null) {
       return false;
     }
-    String trimmed = expected.trim();
-    int space = trimmed.indexOf(' ');
-    if (space <= 0) {
+    String[] parts = expected.trim().split("\\s+", 2);
+    if (parts.length != 2) {
       return false;
     }
+    String normalized = parts[0].toLowerCase(Locale.ROOT) + " " + parts[1].toUpperCase(Locale.ROOT);
     try {
-      String actual = fingerprintOf(der, trimmed.substring(0, space));
-      return MessageDigest.isEqual(
-          actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-          (trimmed.substring(0, space).toLowerCase(Locale.ROOT) + " "
-              + trimmed.substring(space + 1).trim().toUpperCase(Locale.ROOT))
-              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String actual = fingerprintOf(der, parts[0]);
+      // Constant time, though a fingerprint is public: habit for anything that authenticates.
+      return MessageDigest.isEqual(actual.getBytes(StandardCharsets.US_ASCII),
+          normalized.getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException e) {
       return false;
     }
   }
+
 }

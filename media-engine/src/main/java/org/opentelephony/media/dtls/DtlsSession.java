@@ -62,7 +62,6 @@ public final class DtlsSession implements AutoCloseable {
   private String failureReason;
   private volatile long startNanos;
   private volatile Duration handshakeDuration;
-  private Thread thread;
 
   /** A session with the {@link #DEFAULT_HANDSHAKE_TIMEOUT}. */
   public DtlsSession(DtlsCertificate local, DtlsRole role, String remoteFingerprint,
@@ -101,9 +100,6 @@ public final class DtlsSession implements AutoCloseable {
     }
     Thread t = new Thread(this::run, "dtls-" + logName);
     t.setDaemon(true);
-    synchronized (this) {
-      thread = t;
-    }
     t.start();
   }
 

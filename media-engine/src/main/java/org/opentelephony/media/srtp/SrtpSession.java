@@ -18,7 +18,9 @@ import org.opentelephony.media.rtp.RtpPacket;
  * serialised here; the receiving side ({@code unprotect*}) must be called from one thread at a
  * time (the leg's receive loop).
  *
- * <p>Results: the new length, or a negative {@link Failure#code()} that is also counted.
+ * <p>Results: the new length, or a negative {@link Failure#code()} that is also counted. Both
+ * directions refuse replays: received ones (RFC 3711 3.3.2), and on sending an RTP index already
+ * used or more than 64 behind the newest, whose keystream would repeat.
  */
 public final class SrtpSession implements AutoCloseable {
   /**
@@ -61,7 +63,7 @@ public final class SrtpSession implements AutoCloseable {
 
   /** Counters at one moment; each may be a few packets behind the others. */
   public record Stats(long protectedPackets, long unprotectedPackets, long authFailures,
-      long replays, long malformed, long tooManySources, long cryptoErrors) {
+      long replays, long sendReplays, long malformed, long tooManySources, long cryptoErrors) {
   }
 
   private final SrtpProfile profile;
@@ -73,6 +75,7 @@ public final class SrtpSession implements AutoCloseable {
   private final LongAdder unprotectedPackets = new LongAdder();
   private final LongAdder authFailures = new LongAdder();
   private final LongAdder replays = new LongAdder();
+  private final LongAdder sendReplays = new LongAdder();
   private final LongAdder malformed = new LongAdder();
   private final LongAdder tooManySources = new LongAdder();
   private final LongAdder cryptoErrors = new LongAdder();
@@ -232,7 +235,8 @@ public final class SrtpSession implements AutoCloseable {
 
   public Stats stats() {
     return new Stats(protectedPackets.sum(), unprotectedPackets.sum(), authFailures.sum(),
-        replays.sum(), malformed.sum(), tooManySources.sum(), cryptoErrors.sum());
+        replays.sum(), sendReplays.sum(), malformed.sum(), tooManySources.sum(),
+        cryptoErrors.sum());
   }
 
   /** Forgets the keys; later calls fail with {@link Failure#CRYPTO_ERROR}. */
@@ -246,11 +250,19 @@ public final class SrtpSession implements AutoCloseable {
   }
 
   private int sent(SrtpErrorStatus status, PacketBuffer b) {
-    if (status != SrtpErrorStatus.OK) {
-      return fail(Failure.MALFORMED);
+    switch (status) {
+      case OK:
+        protectedPackets.increment();
+        return b.getLength();
+      case REPLAY_FAIL:
+      case REPLAY_OLD:
+        // jitsi-srtp refuses to encrypt an RTP index twice (or >64 behind the newest): that
+        // would reuse keystream. A relay meets it with duplicated or very late packets.
+        sendReplays.increment();
+        return Failure.REPLAYED.code();
+      default:
+        return fail(Failure.MALFORMED);
     }
-    protectedPackets.increment();
-    return b.getLength();
   }
 
   private int received(SrtpErrorStatus status, PacketBuffer b) {

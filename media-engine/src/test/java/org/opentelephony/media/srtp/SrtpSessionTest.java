@@ -133,6 +133,18 @@ class SrtpSessionTest {
   }
 
   @Test
+  void sendingTheSameRtpIndexTwiceIsRefused() {
+    SrtpSession alice = new SrtpSession(keys(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 11));
+    byte[] first = framed(RTP);
+    byte[] again = framed(RTP);
+    assertTrue(alice.protectRtp(first, 7, RTP.length() / 2) > 0);
+    // Same SSRC and sequence number: the same keystream, so jitsi-srtp will not encrypt it.
+    assertEquals(Failure.REPLAYED.code(), alice.protectRtp(again, 7, RTP.length() / 2));
+    assertEquals(1, alice.stats().sendReplays());
+    assertEquals(0, alice.stats().replays(), "receive-side counter untouched");
+  }
+
+  @Test
   void eachSsrcHasItsOwnContext() {
     SrtpKeys k = keys(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 7);
     SrtpSession alice = new SrtpSession(k);
