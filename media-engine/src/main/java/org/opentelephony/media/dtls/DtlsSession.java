@@ -94,10 +94,10 @@ public final class DtlsSession implements AutoCloseable {
   /** Starts the handshake on a daemon thread; returns at once. */
   public void start() {
     startNanos = System.nanoTime();
-    transport.armDeadline(hs.timeoutMillis);
     if (!transition(State.CONNECTING, null, null)) {
       throw new IllegalStateException("already started or closed: " + state());
     }
+    transport.armDeadline(hs.timeoutMillis);
     Thread t = new Thread(this::run, "dtls-" + logName);
     t.setDaemon(true);
     t.start();
@@ -123,7 +123,7 @@ public final class DtlsSession implements AutoCloseable {
   /**
    * Why the session FAILED, null otherwise. Starts with one of: "handshake timeout",
    * "fingerprint mismatch", "alert received", "alert sent", "no common SRTP profile",
-   * "handshake error".
+   * "handshake error" (anything else before CONNECTED), "dtls error" (anything else after).
    */
   public synchronized String failureReason() {
     return failureReason;
@@ -209,7 +209,8 @@ public final class DtlsSession implements AutoCloseable {
     if (hs.peerClosed()) {
       return Handshake.REASON_ALERT_RECEIVED + ": close_notify(0) during the handshake";
     }
-    return "handshake error: " + e.getClass().getSimpleName()
+    return (handshakeDuration == null ? "handshake error: " : "dtls error: ")
+        + e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : " " + e.getMessage());
   }
 
