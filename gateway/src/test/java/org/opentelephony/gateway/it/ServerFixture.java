@@ -20,6 +20,8 @@ final class ServerFixture implements AutoCloseable {
   final Path dataDir;
   final Map<String, Object> overrides;
   TelephonyServer server;
+  /** The UDP port every browser leg's ICE uses. */
+  final int icePort = FreePorts.next();
   /** SIP over WebSocket port, or -1 unless started with {@link #startWithWebSocket}. */
   int wsPort = -1;
 
@@ -59,6 +61,7 @@ final class ServerFixture implements AutoCloseable {
     m.put("data-dir", dataDir.toString());
     m.put("sip.port", sipPort);
     m.put("http.port", httpPort);
+    m.put("media.webrtc.ice-port", icePort);
     List<Map<String, Object>> seeds = new ArrayList<>();
     for (String demo : List.of("alice", "bob", "carol", "dave")) {
       seeds.add(Map.of("user", demo, "password", demo + "123"));

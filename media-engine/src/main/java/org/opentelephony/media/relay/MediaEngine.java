@@ -71,7 +71,11 @@ public final class MediaEngine implements AutoCloseable {
     }
     if (config.ice() != null) {
       ice = new IceService(config.ice());
-      certificate = DtlsCertificate.generate();
+      certificate = DtlsCertificate.forProcess();
+      // the crypto provider choice costs seconds once: not on the first call's media thread
+      Thread warm = new Thread(org.opentelephony.media.srtp.SrtpSession::warmUp, "srtp-warm-up");
+      warm.setDaemon(true);
+      warm.start();
     } else {
       ice = null;
       certificate = null;

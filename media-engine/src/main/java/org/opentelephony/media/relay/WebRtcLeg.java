@@ -90,9 +90,6 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     if (!p.fingerprint().equalsIgnoreCase(remote.fingerprint())) {
       LOG.debug("{}: new certificate fingerprint, new DTLS session", name);
       newDtls(p.fingerprint());
-      if (iceUp && role == DtlsRole.CLIENT) {
-        dtls.start();
-      }
     }
     remote = p;
   }
@@ -113,8 +110,19 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     if (old != null) {
       old.close();
     }
-    if (role == DtlsRole.SERVER) {
-      d.start(); // waits for the browser's ClientHello, which may come as soon as ICE is up
+    if (iceUp) {
+      startDtls();
+    }
+  }
+
+  /**
+   * Starts the handshake once ICE is up: its timeout then measures DTLS alone, not the minutes a
+   * caller's browser may wait for the callee to answer. Records that arrive first are queued.
+   */
+  private synchronized void startDtls() {
+    DtlsSession d = dtls;
+    if (d != null && d.state() == DtlsSession.State.NEW) {
+      d.start();
     }
   }
 
@@ -311,10 +319,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     LOG.debug("{}: ICE {} -> {}", name, from, to);
     if ((to == IceState.CONNECTED || to == IceState.COMPLETED) && !iceUp) {
       iceUp = true;
-      DtlsSession d = dtls;
-      if (d != null && role == DtlsRole.CLIENT) {
-        d.start();
-      }
+      startDtls();
     }
   }
 
@@ -339,7 +344,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
   Info info() {
     DtlsSession d = dtls;
     SrtpSession s = srtp;
-    var srtpCounts = s != null ? s.counters() : null;
+    SrtpSession.Stats srtpCounts = s != null ? s.stats() : null;
     return new Info(ice.state().name(), ice.selectedPair(),
         d != null ? d.state().name() : "NEW", d != null ? d.failureReason() : null,
         srtpCounts != null ? srtpCounts.authFailures() : 0,
@@ -361,6 +366,10 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     DtlsSession d = dtls;
     if (d != null) {
       d.close();
+    }
+    SrtpSession s = srtp;
+    if (s != null) {
+      s.close();
     }
     ice.close();
   }
