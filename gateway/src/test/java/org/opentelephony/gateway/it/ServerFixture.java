@@ -17,6 +17,9 @@ import org.opentelephony.gateway.TelephonyServer;
 final class ServerFixture implements AutoCloseable {
   final int sipPort;
   final int httpPort;
+  final int wsPort;
+  final int wssPort;
+  final int httpsPort;
   final Path dataDir;
   final Map<String, Object> overrides;
   TelephonyServer server;
@@ -24,6 +27,9 @@ final class ServerFixture implements AutoCloseable {
   private ServerFixture(int sipPort, int httpPort, Path dataDir, Map<String, Object> overrides) {
     this.sipPort = sipPort;
     this.httpPort = httpPort;
+    this.wsPort = FreePorts.next();
+    this.wssPort = FreePorts.next();
+    this.httpsPort = FreePorts.next();
     this.dataDir = dataDir;
     this.overrides = overrides;
   }
@@ -47,6 +53,9 @@ final class ServerFixture implements AutoCloseable {
     m.put("data-dir", dataDir.toString());
     m.put("sip.port", sipPort);
     m.put("http.port", httpPort);
+    m.put("sip.ws.port", wsPort);
+    m.put("sip.wss.port", wssPort);
+    m.put("http.https-port", httpsPort);
     List<Map<String, Object>> seeds = new ArrayList<>();
     for (String demo : List.of("alice", "bob", "carol", "dave")) {
       seeds.add(Map.of("user", demo, "password", demo + "123"));
