@@ -198,7 +198,11 @@ public final class WebSocketInbound {
       }
     }
     boolean dataFrame = !control;
-    boolean fragment = dataFrame && (!fin || opcode == 0 || inFragmentedMessage);
+    // a complete text/binary frame is taken even inside a broken fragmented message (lenient)
+    boolean fragment = dataFrame && (!fin || opcode == 0);
+    if (dataFrame && !fragment) {
+      inFragmentedMessage = false;
+    }
     if (length > maxFrame || fragment) {
       // dropped without buffering: skip the payload as it arrives
       if (dataFrame) {
