@@ -1,5 +1,6 @@
 package org.opentelephony.sip.b2bua;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,6 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import gov.nist.javax.sip.message.SIPRequest;
 import org.opentelephony.sip.call.Call;
 import org.opentelephony.sip.call.CallState;
 import org.opentelephony.sip.call.EndReason;

@@ -43,7 +43,7 @@ public final class SipStackFactory {
     // A hard cap against memory exhaustion over TCP (the stack drops the connection beyond it).
     p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(hardMessageLimit(config)));
     if (config.webSockets().any()) {
-      // Only the NIO processors speak WebSocket; they then serve TCP too.
+      // NIO processors for ws/wss (only they speak WebSocket), the usual ones for UDP/TCP.
       p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
           WsProcessorFactory.class.getName());
     }
