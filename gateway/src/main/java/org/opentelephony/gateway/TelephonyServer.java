@@ -9,6 +9,7 @@ import org.opentelephony.sip.call.MediaNegotiator;
 import org.opentelephony.sip.config.MediaSettings;
 import org.opentelephony.sip.config.SipConfig;
 import org.opentelephony.sip.media.AnchoredMedia;
+import org.opentelephony.sip.tls.TlsMaterial;
 import org.opentelephony.media.MediaConfig;
 import org.opentelephony.media.relay.MediaEngine;
 import java.util.Map;
@@ -22,12 +23,24 @@ public final class TelephonyServer implements AutoCloseable {
   private final SipServer sip;
   private final HttpServer http;
   private final MediaEngine media;
+  private final TlsMaterial tls;
   private boolean stopped;
 
-  private TelephonyServer(SipServer sip, HttpServer http, MediaEngine media) {
+  private TelephonyServer(SipServer sip, HttpServer http, MediaEngine media, TlsMaterial tls) {
     this.sip = sip;
     this.http = http;
     this.media = media;
+    this.tls = tls;
+  }
+
+  /** The TLS identity of wss and HTTPS, or null when both are off. */
+  public TlsMaterial tls() {
+    return tls;
+  }
+
+  /** The HTTPS port, or -1 when HTTPS is off. */
+  public int httpsPort() {
+    return http.httpsPort();
   }
 
   /** Starts everything from a resolved configuration (reference.conf + overrides). */
@@ -35,14 +48,17 @@ public final class TelephonyServer implements AutoCloseable {
     SipConfig sipConfig = SipConfig.from(config);
     GatewayConfig gwConfig = GatewayConfig.from(config);
     Optional<MediaConfig> mediaConfig = MediaSettings.from(config);
+    // one TLS identity for wss and HTTPS
+    TlsMaterial tls = sipConfig.webSockets().wssEnabled() || gwConfig.httpsEnabled()
+        ? SipServer.loadTls(sipConfig) : null;
     MediaEngine media = mediaConfig.isPresent() ? MediaEngine.start(mediaConfig.get()) : null;
     SipServer sip = null;
     try {
       sip = SipServer.start(sipConfig,
-          media == null ? MediaNegotiator.PASS_THROUGH : new AnchoredMedia(media));
+          media == null ? MediaNegotiator.PASS_THROUGH : new AnchoredMedia(media), tls);
       Supplier<Map<String, Long>> mediaMetrics = media == null ? Map::of : media::metrics;
-      HttpServer http = HttpServer.start(gwConfig, sip, mediaMetrics);
-      return new TelephonyServer(sip, http, media);
+      HttpServer http = HttpServer.start(gwConfig, sip, mediaMetrics, tls);
+      return new TelephonyServer(sip, http, media, tls);
     } catch (Exception e) {
       if (sip != null) {
         sip.stop();

@@ -1,5 +1,6 @@
 package org.opentelephony.sip;
 
+import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import org.opentelephony.sip.config.SipConfig;
 import org.opentelephony.sip.registrar.LocationService;
 import org.opentelephony.sip.registrar.RegistrarHandler;
 import org.opentelephony.sip.store.Database;
+import org.opentelephony.sip.tls.TlsMaterial;
 import org.opentelephony.sip.store.JdbcAccountStore;
 import org.opentelephony.sip.store.JdbcBindingRepository;
 import org.opentelephony.sip.store.JdbcCallRecordRepository;
@@ -44,6 +46,7 @@ import org.opentelephony.sip.transport.RequestValidator;
 import org.opentelephony.sip.transport.SipContext;
 import org.opentelephony.sip.transport.SipMetrics;
 import org.opentelephony.sip.transport.SipStackFactory;
+import org.opentelephony.sip.transport.ws.WsHooks;
 import org.opentelephony.sip.util.Clock;
 
 /**
@@ -81,11 +84,24 @@ public final class SipServer implements AutoCloseable {
     this.workers = Executors.newFixedThreadPool(config.workerThreads(), daemon("call-worker"));
   }
 
-  /** Opens storage, seeds accounts, and starts listening. */
+  /** Opens storage, seeds accounts, and starts listening (TLS material loaded if wss is on). */
   public static SipServer start(SipConfig config, MediaNegotiator media) throws Exception {
+    return start(config, media, config.webSockets().wssEnabled() ? loadTls(config) : null);
+  }
+
+  /**
+   * Opens storage, seeds accounts, and starts listening.
+   *
+   * @param tls the key material for wss; required when wss is enabled
+   */
+  public static SipServer start(SipConfig config, MediaNegotiator media, TlsMaterial tls)
+      throws Exception {
+    if (config.webSockets().wssEnabled() && tls == null) {
+      throw new IllegalArgumentException("wss needs TLS key material");
+    }
     SipServer s = new SipServer(config);
     try {
-      s.startStack(media);
+      s.startStack(media, tls);
     } catch (Exception e) {
       s.close();
       throw e;
@@ -93,7 +109,13 @@ public final class SipServer implements AutoCloseable {
     return s;
   }
 
-  private void startStack(MediaNegotiator media) throws Exception {
+  /** The configured key store, or the self-signed certificate kept under the data folder. */
+  public static TlsMaterial loadTls(SipConfig config) throws Exception {
+    return TlsMaterial.load(config.tls(), config.dataDir(),
+        List.of(config.bindAddress(), config.advertisedAddress()));
+  }
+
+  private void startStack(MediaNegotiator media, TlsMaterial tls) throws Exception {
     for (SipConfig.SeedAccount seed : config.seedAccounts()) {
       if (accounts.find(seed.user()).isEmpty()) {
         accounts.save(Account.withPassword(seed.user(), config.realm(), seed.password()));
@@ -103,10 +125,16 @@ public final class SipServer implements AutoCloseable {
     NatMappings nat = new NatMappings();
     location.addObserver(new ContactNatObserver(nat));
     int restored = location.load();
+    int dropped = WebSocketConnections.dropConnectionBound(location);
+    if (dropped > 0) {
+      LOG.info("{} WebSocket registrations from the previous run removed", dropped);
+      restored -= dropped;
+    }
 
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
-    stack = SipStackFactory.create(factory, config);
+    SipConfig.WebSockets ws = config.webSockets();
+    stack = SipStackFactory.create(factory, config, ws.wssEnabled() ? tls : null);
     if (((SipStackImpl) stack).getRouter() instanceof NextHopRouter router) {
       router.use(nat);
     }
@@ -119,6 +147,16 @@ public final class SipServer implements AutoCloseable {
         provider.addListeningPoint(lp);
       }
     }
+    List<ListeningPoint> webSockets = new java.util.ArrayList<>();
+    if (ws.wsEnabled()) {
+      webSockets.add(stack.createListeningPoint(config.bindAddress(), ws.wsPort(), "ws"));
+    }
+    if (ws.wssEnabled()) {
+      webSockets.add(stack.createListeningPoint(config.bindAddress(), ws.wssPort(), "wss"));
+    }
+    for (ListeningPoint lp : webSockets) {
+      provider.addListeningPoint(lp);
+    }
     SipContext sip = new SipContext(config, provider, factory.createAddressFactory(),
         factory.createHeaderFactory(), factory.createMessageFactory(), nat, metrics);
     NonceService nonces = new NonceService(nonceSecret(), config.nonceLifetime(), Clock.SYSTEM);
@@ -128,12 +166,25 @@ public final class SipServer implements AutoCloseable {
     SipDigest digest = new SipDigest(auth, algs, config.md5OnlyUserAgents(), sip);
     b2bua = new B2bua(sip, digest, accounts, location, calls, media, workers, timers);
     RegistrarHandler registrar = new RegistrarHandler(sip, digest, location, Clock.SYSTEM);
+    WsHooks hooks = new WebSocketConnections(location, b2bua, metrics, workers,
+        SipStackFactory.hardMessageLimit(config));
+    for (ListeningPoint lp : webSockets) {
+      if (((ListeningPointImpl) lp).getMessageProcessor() instanceof WsHooks.Target t) {
+        t.attach(hooks);
+      }
+    }
     provider.addSipListener(new SipDispatcher(sip, new RequestValidator(sip), registrar, b2bua, accounts));
     timers.scheduleWithFixedDelay(location::sweep, 1, 1, TimeUnit.SECONDS);
     stack.start();
     LOG.info("SIP listening on {}:{} ({}), domain {}, {} registrations restored",
         config.bindAddress(), config.port(), String.join("/", config.transports()),
         config.domain(), restored);
+    if (ws.wsEnabled()) {
+      LOG.info("SIP over WebSocket on ws://{}:{}", config.bindAddress(), ws.wsPort());
+    }
+    if (ws.wssEnabled()) {
+      LOG.info("SIP over WebSocket on wss://{}:{}", config.bindAddress(), ws.wssPort());
+    }
   }
 
   /**

@@ -2,34 +2,57 @@ package org.opentelephony.gateway.http;
 
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.opentelephony.gateway.GatewayConfig;
 import org.opentelephony.sip.SipServer;
+import org.opentelephony.sip.tls.TlsMaterial;
 
-/** The embedded HTTP server (Jetty 12 core API): health, metrics and the REST API. */
+/** The embedded HTTP(S) server (Jetty 12 core API): health, metrics and the REST API. */
 public final class HttpServer {
   private final Server jetty;
   private final ServerConnector connector;
+  private final ServerConnector tlsConnector;
 
-  private HttpServer(Server jetty, ServerConnector connector) {
+  private HttpServer(Server jetty, ServerConnector connector, ServerConnector tlsConnector) {
     this.jetty = jetty;
     this.connector = connector;
+    this.tlsConnector = tlsConnector;
   }
 
+  /**
+   * @param tls the key material for the HTTPS connector; null when HTTPS is off
+   */
   public static HttpServer start(GatewayConfig config, SipServer sip,
-      java.util.function.Supplier<java.util.Map<String, Long>> mediaMetrics) throws Exception {
+      java.util.function.Supplier<java.util.Map<String, Long>> mediaMetrics, TlsMaterial tls)
+      throws Exception {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost(config.httpBindAddress());
     connector.setPort(config.httpPort());
     jetty.addConnector(connector);
+    ServerConnector tlsConnector = null;
+    if (config.httpsEnabled() && tls != null) {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(tls.keyStore());
+      ssl.setKeyStorePassword(tls.password());
+      tlsConnector = new ServerConnector(jetty, ssl);
+      tlsConnector.setHost(config.httpBindAddress());
+      tlsConnector.setPort(config.httpsPort());
+      jetty.addConnector(tlsConnector);
+    }
     jetty.setHandler(new ApiHandler(sip, mediaMetrics));
     jetty.setStopTimeout(2000);
     jetty.start();
-    return new HttpServer(jetty, connector);
+    return new HttpServer(jetty, connector, tlsConnector);
   }
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The HTTPS port, or -1 when HTTPS is off. */
+  public int httpsPort() {
+    return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
   }
 
   public void stop() {

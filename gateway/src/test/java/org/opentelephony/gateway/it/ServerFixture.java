@@ -17,17 +17,21 @@ import org.opentelephony.gateway.TelephonyServer;
 final class ServerFixture implements AutoCloseable {
   final int sipPort;
   final int httpPort;
+  final int wsPort;
+  final int wssPort;
+  final int httpsPort;
   final Path dataDir;
   final Map<String, Object> overrides;
   TelephonyServer server;
   /** The UDP port every browser leg's ICE uses. */
   final int icePort = FreePorts.next();
-  /** SIP over WebSocket port, or -1 unless started with {@link #startWithWebSocket}. */
-  int wsPort = -1;
 
   private ServerFixture(int sipPort, int httpPort, Path dataDir, Map<String, Object> overrides) {
     this.sipPort = sipPort;
     this.httpPort = httpPort;
+    this.wsPort = FreePorts.next();
+    this.wssPort = FreePorts.next();
+    this.httpsPort = FreePorts.next();
     this.dataDir = dataDir;
     this.overrides = overrides;
   }
@@ -40,14 +44,9 @@ final class ServerFixture implements AutoCloseable {
     return f;
   }
 
-  /** Like {@link #start} with SIP over WebSocket ({@code sip.ws.port}) on a free port too. */
+  /** Like {@link #start}; SIP over WebSocket is always on (a free {@code sip.ws.port}). */
   static ServerFixture startWithWebSocket(Map<String, Object> extra) throws Exception {
-    int ws = FreePorts.next();
-    Map<String, Object> m = new HashMap<>(extra);
-    m.put("sip.ws.port", ws);
-    ServerFixture f = start(m);
-    f.wsPort = ws;
-    return f;
+    return start(extra);
   }
 
   /** Stops and starts again on the same ports and data folder (to test what survives). */
@@ -62,6 +61,9 @@ final class ServerFixture implements AutoCloseable {
     m.put("sip.port", sipPort);
     m.put("http.port", httpPort);
     m.put("media.webrtc.ice-port", icePort);
+    m.put("sip.ws.port", wsPort);
+    m.put("sip.wss.port", wssPort);
+    m.put("http.https-port", httpsPort);
     List<Map<String, Object>> seeds = new ArrayList<>();
     for (String demo : List.of("alice", "bob", "carol", "dave")) {
       seeds.add(Map.of("user", demo, "password", demo + "123"));

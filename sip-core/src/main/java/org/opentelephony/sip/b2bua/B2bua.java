@@ -75,6 +75,16 @@ public final class B2bua {
     }
   }
 
+  /**
+   * A client's connection (a browser's WebSocket) at {@code address} ({@code ip:port}) closed:
+   * every call with a leg on it ends (BYE, or CANCEL, on the other leg).
+   */
+  public void onConnectionClosed(String address) {
+    for (B2buaCall c : services.calls().all()) {
+      c.executor().execute(() -> c.onConnectionClosed(address));
+    }
+  }
+
   // ---------------------------------------------------------------- admission
 
   /** An INVITE without To tag: a new call, if the caller may make it. */

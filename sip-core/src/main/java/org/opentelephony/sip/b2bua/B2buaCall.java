@@ -1,5 +1,6 @@
 package org.opentelephony.sip.b2bua;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.opentelephony.sip.call.CallState;
 import org.opentelephony.sip.call.EndReason;
 import org.opentelephony.sip.call.MediaNegotiator.Kind;
 import org.opentelephony.sip.call.MediaNegotiator.Side;
+import org.opentelephony.sip.config.SipConfig;
 import org.opentelephony.sip.registrar.Binding;
+import org.opentelephony.sip.transport.Source;
 import org.opentelephony.sip.sdp.SdpException;
 import org.opentelephony.sip.util.SerialExecutor;
 
@@ -441,6 +444,53 @@ public final class B2buaCall {
     if (!finished) {
       hangUp(EndReason.FAILED, 408);
     }
+  }
+
+  /**
+   * The WebSocket connection at {@code address} closed. A caller on it: the callee leg gets BYE
+   * (or CANCEL). The answered callee on it: the caller gets BYE. A ringing device on it: that
+   * branch failed (480), as if it had refused.
+   */
+  void onConnectionClosed(String address) {
+    if (finished) {
+      return;
+    }
+    boolean callerGone = SipConfig.isWebSocket(callerTransport)
+        && address.equals(Source.address((SIPRequest) invite));
+    boolean calleeGone = winner != null && SipConfig.isWebSocket(winner.target.transport())
+        && address.equals(winner.target.received());
+    if (callerGone || calleeGone) {
+      LOG.info("call {}: the {} connection closed", call.id(), callerGone ? "caller's" : "callee's");
+      if (calleeGone) {
+        actions.bye(callerDialog);
+        winner.dialog.delete();
+      } else {
+        callerDialog.delete();
+        if (winner == null) {
+          branches.forEach(this::cancelBranch);
+        } else {
+          if (calleeOkAwaitingAck != null) {
+            actions.ack(winner.dialog, calleeOkAwaitingAck, null);
+            calleeOkAwaitingAck = null;
+          }
+          actions.bye(winner.dialog);
+        }
+      }
+      finish(EndReason.CONNECTION_CLOSED, 503); // RFC 3261 8.1.3.1: a transport error is a 503
+      return;
+    }
+    if (winner != null) {
+      return;
+    }
+    for (Branch b : branches) {
+      if (!b.done() && SipConfig.isWebSocket(b.target.transport())
+          && address.equals(b.target.received())) {
+        b.state = Branch.State.FAILED;
+        b.finalStatus = 480;
+        b.finalReason = "Connection Closed";
+      }
+    }
+    onBranchFailed();
   }
 
   /** Ends the call from the server side: BYE or CANCEL on whatever legs exist. */

@@ -48,7 +48,7 @@ final class LegRequestFactory {
       CallIdHeader callId = sip.provider().getNewCallId();
       CSeqHeader cseq = sip.headers().createCSeqHeader(1L, Request.INVITE);
       ViaHeader via = sip.headers().createViaHeader(sip.config().advertisedAddress(),
-          sip.config().port(), target.transport(), LoopMarker.branchFor(target.contactUri(),
+          sip.config().portFor(target.transport()), target.transport(), LoopMarker.branchFor(target.contactUri(),
               callId.getCallId(), from.getTag(), 1L));
       List<ViaHeader> vias = new ArrayList<>(List.of(via));
       MaxForwardsHeader incoming = (MaxForwardsHeader) invite.getHeader(MaxForwardsHeader.NAME);

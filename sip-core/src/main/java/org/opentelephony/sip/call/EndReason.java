@@ -14,6 +14,8 @@ public enum EndReason {
   FORBIDDEN,
   MEDIA_TIMEOUT,
   SERVER_SHUTDOWN,
+  /** The connection of one leg (a browser's WebSocket) closed while the call was up. */
+  CONNECTION_CLOSED,
   FAILED;
 
   /** Maps a final error status from the callee side to the reason users understand. */

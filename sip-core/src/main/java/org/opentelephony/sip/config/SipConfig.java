@@ -37,7 +37,51 @@ public record SipConfig(
     int maxForwards,
     Duration storageFlushInterval,
     int storageMaxBatch,
-    List<SeedAccount> seedAccounts) {
+    List<SeedAccount> seedAccounts,
+    WebSockets webSockets,
+    TlsSettings tls) {
+
+  /**
+   * SIP over WebSocket (RFC 7118) listening points, on the SIP bind address.
+   *
+   * @param wsPort  plain {@code ws://} port, used when {@code wsEnabled}
+   * @param wssPort {@code wss://} port (TLS from {@link TlsSettings}), used when {@code wssEnabled}
+   */
+  public record WebSockets(boolean wsEnabled, int wsPort, boolean wssEnabled, int wssPort) {
+    public boolean any() {
+      return wsEnabled || wssEnabled;
+    }
+  }
+
+  /**
+   * The server's TLS key material for wss and HTTPS: a key store file, or (when {@code keyStore}
+   * is empty) a self-signed certificate generated once under the data folder.
+   */
+  public record TlsSettings(String keyStore, String keyStorePassword, String keyStoreType) {
+    public boolean configured() {
+      return !keyStore.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "TlsSettings[" + (configured() ? keyStore + " (" + keyStoreType + ")" : "self-signed")
+          + "]"; // never print the password
+    }
+  }
+
+  /** The port of our listening point for {@code transport} (udp, tcp, ws, wss). */
+  public int portFor(String transport) {
+    return switch (transport.toLowerCase(Locale.ROOT)) {
+      case "ws" -> webSockets.wsPort();
+      case "wss" -> webSockets.wssPort();
+      default -> port;
+    };
+  }
+
+  /** True for the WebSocket transports, whose devices are reachable only over their connection. */
+  public static boolean isWebSocket(String transport) {
+    return "ws".equalsIgnoreCase(transport) || "wss".equalsIgnoreCase(transport);
+  }
 
   /** An account created at start-up if missing. */
   public record SeedAccount(String user, String password) {
@@ -96,7 +140,23 @@ public record SipConfig(
         positive(c, "sip.call.max-forwards"),
         c.getDuration("storage.flush-interval"),
         positive(c, "storage.max-batch"),
-        seeds);
+        seeds,
+        new WebSockets(c.getBoolean("sip.ws.enabled"), port(c, "sip.ws.port"),
+            c.getBoolean("sip.wss.enabled"), port(c, "sip.wss.port")),
+        new TlsSettings(c.getString("tls.key-store"), c.getString("tls.key-store-password"),
+            c.getString("tls.key-store-type")));
+    WebSockets ws = cfg.webSockets;
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    ports.add(cfg.port);
+    if (ws.wsEnabled && !ports.add(ws.wsPort)) {
+      throw new ConfigException.BadValue("sip.ws.port", "port already used: " + ws.wsPort);
+    }
+    if (ws.wssEnabled && !ports.add(ws.wssPort)) {
+      throw new ConfigException.BadValue("sip.wss.port", "port already used: " + ws.wssPort);
+    }
+    if (cfg.tls.configured() && cfg.tls.keyStorePassword().isEmpty()) {
+      throw new ConfigException.BadValue("tls.key-store-password", "needed with tls.key-store");
+    }
     if (cfg.minExpires.compareTo(cfg.maxExpires) > 0
         || cfg.defaultExpires.compareTo(cfg.minExpires) < 0
         || cfg.defaultExpires.compareTo(cfg.maxExpires) > 0) {

@@ -153,6 +153,27 @@ public final class LocationService {
     gone.forEach(this::forget);
   }
 
+  /**
+   * Removes (from memory and storage) every binding that {@code gone} selects, for example those
+   * reached over a connection that has just closed. Returns what was removed.
+   */
+  public List<Binding> removeIf(java.util.function.Predicate<Binding> gone) {
+    List<Binding> removed = new ArrayList<>();
+    for (List<Binding> list : byUser.values()) {
+      synchronized (list) {
+        list.removeIf(b -> {
+          if (gone.test(b)) {
+            removed.add(b);
+            return true;
+          }
+          return false;
+        });
+      }
+    }
+    removed.forEach(this::forget);
+    return removed;
+  }
+
   /** Forgets expired bindings (memory and storage). Called periodically. */
   public int sweep() {
     long now = clock.millis();

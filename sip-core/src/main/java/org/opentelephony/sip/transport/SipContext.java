@@ -115,7 +115,7 @@ public final class SipContext {
   public ContactHeader contact(String transport) {
     try {
       SipURI uri = addresses.createSipURI(null, config.advertisedAddress());
-      uri.setPort(config.port());
+      uri.setPort(config.portFor(transport));
       if (!"udp".equalsIgnoreCase(transport)) {
         uri.setTransportParam(transport.toLowerCase(Locale.ROOT));
       }
@@ -143,7 +143,9 @@ public final class SipContext {
       }
     }
     int port = sip.getPort();
-    boolean ourPort = port <= 0 || port == config.port();
+    SipConfig.WebSockets ws = config.webSockets();
+    boolean ourPort = port <= 0 || port == config.port() || ws.wsEnabled() && port == ws.wsPort()
+        || ws.wssEnabled() && port == ws.wssPort();
     return ourPort && (host.equals(config.advertisedAddress()) || host.equals(config.bindAddress())
         || isLoopbackBind() && (host.equals("127.0.0.1") || host.equals("localhost")));
   }

@@ -6,6 +6,8 @@ import javax.sip.PeerUnavailableException;
 import javax.sip.SipFactory;
 import javax.sip.SipStack;
 import org.opentelephony.sip.config.SipConfig;
+import org.opentelephony.sip.tls.TlsMaterial;
+import org.opentelephony.sip.transport.ws.WsProcessorFactory;
 
 /** Creates the JAIN-SIP RI stack with the properties this server relies on. */
 public final class SipStackFactory {
@@ -14,7 +16,19 @@ public final class SipStackFactory {
   private SipStackFactory() {
   }
 
-  public static SipStack create(SipFactory factory, SipConfig config)
+  /**
+   * The largest message the stack reads at all (over TCP it drops the connection beyond it; a
+   * WebSocket frame beyond it is skipped). Below it, anything over sip.max-message-size is
+   * answered 513 by the RequestValidator.
+   */
+  public static int hardMessageLimit(SipConfig config) {
+    return Math.max(4 * config.maxMessageSize(), 262_144);
+  }
+
+  /**
+   * @param tls the key material for wss (null when wss is off)
+   */
+  public static SipStack create(SipFactory factory, SipConfig config, TlsMaterial tls)
       throws PeerUnavailableException {
     Properties p = new Properties();
     // Stack names must be unique per JVM (tests start several servers one after another).
@@ -26,10 +40,21 @@ public final class SipStackFactory {
     p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE",
         String.valueOf(config.stackThreads()));
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-    // A hard cap against memory exhaustion over TCP (the stack drops the connection beyond it);
-    // below it, anything over sip.max-message-size is answered 513 by the RequestValidator.
-    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE",
-        String.valueOf(Math.max(4 * config.maxMessageSize(), 262_144)));
+    // A hard cap against memory exhaustion over TCP (the stack drops the connection beyond it).
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(hardMessageLimit(config)));
+    if (config.webSockets().any()) {
+      // NIO processors for ws/wss (only they speak WebSocket), the usual ones for UDP/TCP.
+      p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+          WsProcessorFactory.class.getName());
+    }
+    if (tls != null) {
+      // Read by the stack's DefaultSecurityManagerProvider for its TLS processors (wss). No
+      // trust store: the JVM's, and browsers are not asked for a client certificate.
+      p.setProperty("javax.net.ssl.keyStore", tls.path().toAbsolutePath().toString());
+      p.setProperty("javax.net.ssl.keyStorePassword", tls.password());
+      p.setProperty("javax.net.ssl.keyStoreType", tls.type());
+      p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+    }
     p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
         StrictMessageParserFactory.class.getName());
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");

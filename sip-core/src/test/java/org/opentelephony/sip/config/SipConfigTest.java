@@ -60,4 +60,29 @@ class SipConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> with(overrides));
     assertTrue(e.getMessage().contains(key), e.getMessage());
   }
+
+  @Test
+  void webSocketDefaultsMatchThePublicContract() {
+    SipConfig c = with(Map.of());
+    assertEquals(new SipConfig.WebSockets(true, 5066, true, 7443), c.webSockets());
+    assertEquals(5066, c.portFor("ws"));
+    assertEquals(7443, c.portFor("WSS"));
+    assertEquals(5060, c.portFor("tcp"));
+    assertTrue(!c.tls().configured(), "self-signed certificate unless a key store is set");
+  }
+
+  @Test
+  void webSocketPortClashAndKeyStoreWithoutPasswordAreRefused() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> with(Map.of("sip.wss.port", 5066)));
+    assertTrue(e.getMessage().contains("sip.wss.port"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> with(Map.of("tls.key-store", "/x.p12")));
+    assertTrue(e.getMessage().contains("tls.key-store-password"), e.getMessage());
+  }
+
+  @Test
+  void tlsSettingsNeverPrintThePassword() {
+    SipConfig c = with(Map.of("tls.key-store", "/x.p12", "tls.key-store-password", "s3cret"));
+    assertTrue(!c.toString().contains("s3cret"), c.toString());
+  }
 }

@@ -50,7 +50,8 @@ class MalformedSipCorpusTest {
     port = freePort();
     Path data = Files.createTempDirectory("corpus");
     server = SipServer.start(SipConfig.from(ConfigFactory.parseMap(Map.of(
-        "data-dir", data.toString(), "sip.port", port))
+        "data-dir", data.toString(), "sip.port", port, "sip.ws.enabled", false,
+        "sip.wss.enabled", false))
         .withFallback(ConfigFactory.defaultReference()).resolve()), MediaNegotiator.PASS_THROUGH);
   }
 
