@@ -337,7 +337,11 @@ public final class MediaSession {
         throw new SdpParseException("DTLS-SRTP (browser) media is not enabled on this server");
       }
       TransportParams params = TransportParams.of(sd);
-      leg(side, false).setRemote(params);
+      try {
+        leg(side, false).setRemote(params);
+      } catch (IOException e) {
+        throw new SdpParseException("ICE restart failed: " + e.getMessage());
+      }
     } else if (legs[i] != null) {
       if (legs[i].hasRemote()) {
         throw new SdpParseException("a browser leg cannot change to plain RTP");
@@ -355,8 +359,13 @@ public final class MediaSession {
       if (!engine.webrtcAvailable()) {
         throw new SdpParseException("DTLS-SRTP (browser) media is not enabled on this server");
       }
-      legs[i] = new WebRtcLeg(id + "/" + side.name().toLowerCase(java.util.Locale.ROOT), engine,
-          weOffer);
+      try {
+        legs[i] = new WebRtcLeg(id + "/" + side.name().toLowerCase(java.util.Locale.ROOT),
+            engine, weOffer);
+      } catch (IOException e) {
+        LOG.warn("session {}: no ICE transport: {}", id, e.getMessage());
+        throw new SdpParseException("no ICE transport available");
+      }
     }
     return legs[i];
   }

@@ -51,7 +51,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
   private volatile boolean iceUp;
   private volatile boolean closed;
 
-  WebRtcLeg(String name, MediaEngine engine, boolean controlling) {
+  WebRtcLeg(String name, MediaEngine engine, boolean controlling) throws IOException {
     this.name = name;
     this.engine = engine;
     this.path = new PacketPath(bytes, ByteBuffer.wrap(bytes), engine.counters());
@@ -65,7 +65,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
    * DTLS role (RFC 8842: whoever is {@code active} connects; the server answers {@code actpass}
    * with {@code passive}); a new ufrag later is an ICE restart.
    */
-  void setRemote(TransportParams p) {
+  void setRemote(TransportParams p) throws IOException {
     if (remote == null) {
       remote = p;
       role = p.setup().equals("passive") ? DtlsRole.CLIENT : DtlsRole.SERVER;
