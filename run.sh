@@ -13,4 +13,5 @@ if [[ -z "$jar" || ! -d gateway/target/lib ]] \
 fi
 
 exec java ${JAVA_OPTS:--Xms256m -Xmx2g} -XX:+ExitOnOutOfMemoryError \
+  -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager \
   -cp "$jar:gateway/target/lib/*" org.opentelephony.gateway.Main "$@"

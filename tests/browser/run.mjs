@@ -166,12 +166,12 @@ async function openPage(browser, base, name) {
   await context.grantPermissions(['microphone', 'camera'], { origin: base });
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') {
+    if (m.type() === 'error' || m.type() === 'warning' || process.env.JSSIP_DEBUG) {
       progress('console', { page: name, type: m.type(), text: m.text().slice(0, 300) });
     }
   });
   page.on('pageerror', (e) => progress('pageerror', { page: name, error: String(e) }));
-  await page.goto(`${base}/index.html`, { timeout: 15000 });
+  await page.goto(`${base}/index.html${process.env.JSSIP_DEBUG ? "?debug" : ""}`, { timeout: 15000 });
   await page.waitForFunction(() => Boolean(window.T), null, { timeout: 15000 });
   page.name = name;
   return page;

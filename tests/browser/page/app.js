@@ -1,6 +1,7 @@
 // The test page: a JsSIP phone (and, for the self-test, a bare RTCPeerConnection) exposing a
 // small promise-based API on window.T for the Playwright driver (run.mjs).
 import JsSIP from 'jssip';
+if (new URLSearchParams(location.search).has('debug')) JsSIP.debug.enable('JsSIP:*');
 import { candidates, filterSdp, loopbackReady } from './sdp.js';
 import { summarize } from './stats.js';
 
