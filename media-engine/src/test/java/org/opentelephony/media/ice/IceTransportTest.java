@@ -277,6 +277,21 @@ class IceTransportTest {
   }
 
   @Test
+  void expiredConsentDisconnectsAndStopsSending() throws Exception {
+    try (TestPeer peer = new TestPeer(true, 0); Leg leg = new Leg("consent", false)) {
+      connect(leg, peer);
+      // as the event thread's once-a-second check would see it 31 s later with no response
+      leg.t.checkConsent(System.currentTimeMillis() + 31_000, 30_000);
+      assertEquals(IceState.DISCONNECTED, leg.t.state());
+      leg.awaitState(IceState.DISCONNECTED);
+      long dropped = svc.counters().sendNoPair();
+      leg.t.send(new byte[] {(byte) 0x80, 0}, 0, 2);
+      assertEquals(dropped + 1, svc.counters().sendNoPair(), "RFC 7675: no sending");
+      assertNull(peer.received.poll(300, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  @Test
   void nothingReachesForCloudMetadata() {
     assertFalse(HarvestConfig.config.enableAwsHarvester());
     assertEquals(0, MappingCandidateHarvesters.getHarvesters().length);

@@ -111,10 +111,14 @@ final class TestPeer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     agent.free();
     reader.interrupt();
-    reader.join(2000);
+    try {
+      reader.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Binds one UDP host candidate on 127.0.0.1 (port 0: any). */
