@@ -167,7 +167,7 @@ async function openPage(browser, base, name) {
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning' || process.env.JSSIP_DEBUG) {
-      progress('console', { page: name, type: m.type(), text: m.text().slice(0, 300) });
+      progress('console', { page: name, type: m.type(), text: m.text().slice(0, process.env.JSSIP_DEBUG ? 20000 : 300) });
     }
   });
   page.on('pageerror', (e) => progress('pageerror', { page: name, error: String(e) }));

@@ -97,6 +97,7 @@ public final class MediaSession {
           : List.of();
       s.rejected = m.rejected() || !m.isRtp();
       noteBrowserLines(s, from, m, i);
+      s.endpoint(from).webrtc = legs[from.ordinal()];
       if (!s.rejected && fromProfile == Profile.PLAIN) {
         setRemote(s.endpoint(from), sd, m);
       }
@@ -217,7 +218,7 @@ public final class MediaSession {
     List<Codec> common = new ArrayList<>();
     for (Codec a : answered) {
       for (Codec o : s.offered) {
-        if (o.sameFormat(a)) {
+        if (o.sameFormat(a) && !common.contains(o)) {
           answerer.ptOut[a.payloadType()] = o.payloadType();
           offerer.ptOut[o.payloadType()] = a.payloadType();
           common.add(o);
@@ -418,7 +419,8 @@ public final class MediaSession {
       if (primary == null) {
         primary = ssrc;
       }
-      if (primary.equals(ssrc) && (l.contains(" cname:") || l.contains(" msid:"))) {
+      // only the cname: the server writes its own a=msid for the stream it sends
+      if (primary.equals(ssrc) && l.contains(" cname:")) {
         out.add(l);
       }
     }

@@ -24,7 +24,44 @@ public record Codec(int payloadType, String name, int clockRate, int channels, S
   /** Same format, whatever its payload type: name (case-insensitive), clock rate, channels. */
   public boolean sameFormat(Codec o) {
     return name.equalsIgnoreCase(o.name) && clockRate == o.clockRate
-        && (channels == o.channels || isOpus()); // opus/48000/2 is the only spelling (RFC 7587)
+        && (channels == o.channels || isOpus()) // opus/48000/2 is the only spelling (RFC 7587)
+        && sameVariant(o);
+  }
+
+  /**
+   * Video formats that share a name can still be different formats: H.264 by profile and
+   * packetization mode (RFC 6184 8.2.2), VP9 by profile, AV1 by profile. Each is its own.
+   */
+  private boolean sameVariant(Codec o) {
+    String n = name.toUpperCase(Locale.ROOT);
+    return switch (n) {
+      case "H264" -> param("packetization-mode", "0").equals(o.param("packetization-mode", "0"))
+          && profile(param("profile-level-id", "42000a"))
+              .equals(profile(o.param("profile-level-id", "42000a")));
+      case "VP9" -> param("profile-id", "0").equals(o.param("profile-id", "0"));
+      case "AV1" -> param("profile", "0").equals(o.param("profile", "0"));
+      default -> true;
+    };
+  }
+
+  /** The profile part of an H.264 profile-level-id (the level may differ, RFC 6184 8.1). */
+  private static String profile(String profileLevelId) {
+    String p = profileLevelId.toLowerCase(Locale.ROOT);
+    return p.length() >= 4 ? p.substring(0, 4) : p;
+  }
+
+  /** A parameter of the fmtp line, or {@code absent}. */
+  String param(String key, String absent) {
+    if (fmtp == null) {
+      return absent;
+    }
+    for (String kv : fmtp.split(";")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0 && kv.substring(0, eq).trim().equalsIgnoreCase(key)) {
+        return kv.substring(eq + 1).trim();
+      }
+    }
+    return absent;
   }
 
   public boolean isOpus() {

@@ -100,7 +100,9 @@ public final class SessionDescription {
       if (!m.rejected() && sd.connectionOf(m) == null) {
         throw new SdpParseException("m=" + m.type + " has no connection address (c=)");
       }
-      if (!m.rejected() && isHoldAddress(sd.connectionOf(m))) {
+      if (!m.rejected() && isHoldAddress(sd.connectionOf(m))
+          && Profile.of(m.protocol()) == Profile.PLAIN) {
+        // (a browser writes 0.0.0.0 with port 9 when its address is in ICE candidates instead)
         // RFC 2543 hold: "do not send to me", what a=sendonly (or inactive) says today
         m.direction = m.direction.receives() ? m.direction.sends() ? Direction.SENDONLY
             : Direction.INACTIVE : m.direction;
