@@ -347,7 +347,7 @@ const scenarios = {
     const errors = [...mediaOk(s, { video: o.video }), ...lb.problems];
     // Stay in the call until the far end hangs up (bounded by --hold, default 30 s).
     const holdS = o.hold > 0 ? o.hold : 30;
-    const ended = await page.waitForFunction(() => window.T.stats().then((x) => x.endCause),
+    const ended = await page.waitForFunction(() => window.T.endCause(),
       null, { timeout: holdS * 1000, polling: 200 }).then((h) => h.jsonValue()).catch(() => null);
     await hangupAll([page]);
     return { ok: errors.length === 0, errors, ...s, loopback: lb, endCause: ended };

@@ -217,6 +217,8 @@ window.T = {
   register, call, hangup, stop, stats,
   answerCalls: (opts = {}) => { state.answerOptions = { video: Boolean(opts.video) }; return true; },
   events: () => state.events,
+  // synchronous, for waitForFunction (a returned promise would count as truthy at once)
+  endCause: () => state.endCause,
   sentSdp: () => state.sentSdp,
   receivedSdp: () => state.receivedSdp,
   sentCandidates: () => (state.sentSdp ? candidates(state.sentSdp) : []),
