@@ -160,6 +160,11 @@ public final class MediaSession {
     acceptProfile(from, fromProfile, sd);
     Side to = offerer;
     WebRtcLeg toLeg = legs[to.ordinal()];
+    for (int i = 0; i < media.size(); i++) {
+      if (media.get(i).rejected()) {
+        streams.get(i).rejected = true; // before the BUNDLE group is written
+      }
+    }
     SdpWriter out = writer(to, toLeg != null ? bundle(to) : List.of());
     for (int i = 0; i < media.size(); i++) {
       MediaDescription m = media.get(i);

@@ -13,6 +13,9 @@ public final class RelayCounters {
   final LongAdder notForwarded = new LongAdder();
   final LongAdder sendErrors = new LongAdder();
   final LongAdder transcodeOverload = new LongAdder();
+  final LongAdder srtpRejected = new LongAdder();
+  final LongAdder beforeKeys = new LongAdder();
+  final LongAdder dtlsFailed = new LongAdder();
 
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -23,6 +26,9 @@ public final class RelayCounters {
     m.put("media_packets_dropped{reason=\"not_negotiated\"}", notForwarded.sum());
     m.put("media_send_errors", sendErrors.sum());
     m.put("media_packets_dropped{reason=\"transcoder_busy\"}", transcodeOverload.sum());
+    m.put("media_packets_dropped{reason=\"srtp_rejected\"}", srtpRejected.sum());
+    m.put("media_packets_dropped{reason=\"before_dtls\"}", beforeKeys.sum());
+    m.put("media_dtls_failures", dtlsFailed.sum());
     return m;
   }
 }

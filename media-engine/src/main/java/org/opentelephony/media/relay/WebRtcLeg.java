@@ -214,6 +214,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     SrtpSession s = srtp;
     if (s == null) {
       beforeKeys.increment();
+      engine.counters().beforeKeys.increment();
       return;
     }
     if (len > RelayLoop.MAX_PACKET) {
@@ -223,7 +224,9 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
     System.arraycopy(in, off, bytes, 0, len);
     int n = isRtcp ? s.unprotectRtcp(bytes, 0, len) : s.unprotectRtp(bytes, 0, len);
     if (n <= 0) {
-      return; // counted by the SRTP session (authentication, replay, malformed)
+      // authentication failure, replay or malformed: counted per leg by the SRTP session
+      engine.counters().srtpRejected.increment();
+      return;
     }
     long now = engine.clock().millis();
     if (isRtcp) {
@@ -337,6 +340,7 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
 
   @Override
   public void onFailed(String reason) {
+    engine.counters().dtlsFailed.increment();
     LOG.info("{}: DTLS failed: {}", name, reason);
   }
 
