@@ -51,6 +51,7 @@ function parseArgs(argv) {
       case '--call-timeout': o.callTimeout = Number(v()); break;
       case '--deadline': o.deadline = Number(v()); break;
       case '--hold': o.hold = Number(v()); break;
+      case '--ice-restart': o.iceRestart = true; break;
       case '--repeat': o.repeat = Number(v()); break;
       case '--tone': o.tone = Number(v()); break;
       case '--video': o.video = true; break;
@@ -250,6 +251,29 @@ function mediaOk(s, { video }) {
   return why;
 }
 
+/**
+ * Restarts ICE from {@code page} (a re-INVITE with new credentials), checks the server answered
+ * with new credentials of its own and that media keeps flowing on every page in {@code check}.
+ */
+async function iceRestart(page, o, check, errors, who) {
+  const ufrag = (sdp) => ((sdp || '').match(/a=ice-ufrag:(\S+)/) || [])[1];
+  const before = ufrag(await page.evaluate(() => window.T.receivedSdp()));
+  await page.evaluate(() => window.T.restartIce());
+  const after = ufrag(await page.evaluate(() => window.T.receivedSdp()));
+  progress('ice-restarted', { page: page.name, before, after });
+  if (!after || after === before) errors.push(`${who}: the server kept its ICE credentials on restart`);
+  await sleep(1000);
+  const out = {};
+  for (const p of check) {
+    const s = await sample(p, o);
+    errors.push(...mediaOk(s, { video: o.video || check.length > 1 })
+      .map((w) => `${p.name} after ICE restart: ${w}`));
+    out[p.name] = { audioInGrowth: s.audioInGrowth, framesDecodedGrowth: s.framesDecodedGrowth,
+      pair: s.last.pair };
+  }
+  return out;
+}
+
 async function hangupAll(pages) {
   await Promise.all(pages.map((p) => p.evaluate(() => window.T.stop()).catch(() => {})));
 }
@@ -327,6 +351,12 @@ const scenarios = {
       calls.push({ user: o.accounts[i].user, target: target(i), ...samples[i], loopback: lb,
         setupMs: t.inviteSent && t.firstAudioIn ? Math.round(t.firstAudioIn - t.inviteSent) : null });
     }
+    if (o.iceRestart) {
+      for (let i = 0; i < pages.length; i++) {
+        calls[i].afterIceRestart = await iceRestart(pages[i], o, [pages[i]], errors,
+          o.accounts[i].user);
+      }
+    }
     if (o.hold > 0) await sleep(o.hold * 1000);
     await hangupAll(pages);
     return { ok: errors.length === 0, errors, calls };
@@ -368,8 +398,10 @@ const scenarios = {
     const errors = [...mediaOk(sa, { video: true }).map((w) => `A: ${w}`),
       ...mediaOk(sb, { video: true }).map((w) => `B: ${w}`),
       ...la.problems.map((w) => `A: ${w}`), ...lb.problems.map((w) => `B: ${w}`)];
+    const restart = o.iceRestart ? await iceRestart(a, o, [a, b], errors, 'A') : undefined;
     await hangupAll([a, b]);
-    return { ok: errors.length === 0, errors, A: { ...sa, loopback: la }, B: { ...sb, loopback: lb } };
+    return { ok: errors.length === 0, errors, A: { ...sa, loopback: la }, B: { ...sb, loopback: lb },
+      afterIceRestart: restart };
   },
 
   /**

@@ -219,6 +219,13 @@ window.T = {
   events: () => state.events,
   // synchronous, for waitForFunction (a returned promise would count as truthy at once)
   endCause: () => state.endCause,
+  // a re-INVITE with new ICE credentials (the server must restart ICE and keep media going)
+  restartIce: () => new Promise((resolve, reject) => {
+    if (!state.session) { reject(new Error('no call')); return; }
+    const started = state.session.renegotiate(
+      { rtcOfferConstraints: { iceRestart: true } }, () => resolve(true));
+    if (!started) reject(new Error('renegotiate refused'));
+  }),
   sentSdp: () => state.sentSdp,
   receivedSdp: () => state.receivedSdp,
   sentCandidates: () => (state.sentSdp ? candidates(state.sentSdp) : []),

@@ -66,16 +66,23 @@ class BrowserCallIT {
     }
   }
 
-  /** (2) two browsers call each other with audio and video through the server. */
+  /**
+   * (2) two browsers call each other with audio and video through the server; then A restarts
+   * ICE (a re-INVITE with new credentials) and media goes on both ways.
+   */
   @Test
   void twoBrowsersCallWithAudioAndVideo() throws Exception {
     JsonNode r = BrowserDriver.run(90, "pair", "--ws", server.wsUrl(),
-        "--accounts", "u1:pw-u1,u2:pw-u2", "--tone", "" + PAGE_TONE);
+        "--accounts", "u1:pw-u1,u2:pw-u2", "--tone", "" + PAGE_TONE, "--ice-restart");
     assertOk(r);
     for (String side : List.of("A", "B")) {
       JsonNode s = r.get(side);
       assertTrue(s.get("audioInGrowth").asLong() > 0, side + " inbound audio grows: " + s);
       assertTrue(s.get("framesDecodedGrowth").asLong() > 0, side + " decodes video: " + s);
+      JsonNode after = r.get("afterIceRestart").get(side);
+      assertTrue(after.get("audioInGrowth").asLong() > 0
+          && after.get("framesDecodedGrowth").asLong() > 0,
+          side + ": media goes on after A restarted ICE: " + after);
     }
   }
 
