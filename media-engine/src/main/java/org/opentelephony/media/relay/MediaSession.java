@@ -96,7 +96,7 @@ public final class MediaSession {
       s.added = m.isAudio() && engine.transcodingAvailable() ? Bridging.addable(s.offered)
           : List.of();
       s.rejected = m.rejected() || !m.isRtp();
-      noteBrowserLines(s, from, m, i);
+      BrowserLines.note(s, from, m, i);
       s.endpoint(from).webrtc = legs[from.ordinal()];
       if (!s.rejected && fromProfile == Profile.PLAIN) {
         setRemote(s.endpoint(from), sd, m);
@@ -118,7 +118,7 @@ public final class MediaSession {
 
   private String renderOffer(Side to, Profile profile) throws SdpParseException {
     WebRtcLeg leg = profile == Profile.WEBRTC ? leg(to, true) : null;
-    SdpWriter out = writer(to, leg != null ? bundle(to) : List.of());
+    SdpWriter out = writer(to, leg != null ? BrowserLines.bundle(streams, to, streamId(to)) : List.of());
     for (int i = 0; i < streams.size(); i++) {
       Stream s = streams.get(i);
       if (s.mids[to.ordinal()] == null) {
@@ -128,7 +128,7 @@ public final class MediaSession {
       toOffer.addAll(s.added);
       int port = s.rejected ? 0 : leg != null ? leg.defaultPort() : s.endpoint(to).ports.rtpPort();
       out.media(s.offer, port, toOffer, s.offer.direction(),
-          leg != null ? section(leg, s, to, i, "actpass") : null);
+          leg != null ? BrowserLines.section(leg, s, to, i, "actpass", engine.certificate().fingerprint(), streamId(to)) : null);
       s.endpoint(to).webrtc = leg;
     }
     return out.toString();
@@ -165,7 +165,7 @@ public final class MediaSession {
         streams.get(i).rejected = true; // before the BUNDLE group is written
       }
     }
-    SdpWriter out = writer(to, toLeg != null ? bundle(to) : List.of());
+    SdpWriter out = writer(to, toLeg != null ? BrowserLines.bundle(streams, to, streamId(to)) : List.of());
     for (int i = 0; i < media.size(); i++) {
       MediaDescription m = media.get(i);
       Stream s = streams.get(i);
@@ -173,10 +173,10 @@ public final class MediaSession {
       if (m.rejected() || s.rejected) {
         s.rejected = true;
         out.media(s.offer, 0, s.offered, Direction.INACTIVE,
-            toLeg != null ? section(toLeg, s, to, i, toLeg.answerSetup()) : null);
+            toLeg != null ? BrowserLines.section(toLeg, s, to, i, toLeg.answerSetup(), engine.certificate().fingerprint(), streamId(to)) : null);
         continue;
       }
-      noteBrowserLines(s, from, m, i);
+      BrowserLines.note(s, from, m, i);
       if (fromProfile == Profile.PLAIN) {
         setRemote(s.endpoint(from), sd, m);
       }
@@ -196,7 +196,7 @@ public final class MediaSession {
       s.direction = m.direction();
       int port = toLeg != null ? toLeg.defaultPort() : s.endpoint(to).ports.rtpPort();
       out.media(s.offer, port, common, m.direction(),
-          toLeg != null ? section(toLeg, s, to, i, toLeg.answerSetup()) : null);
+          toLeg != null ? BrowserLines.section(toLeg, s, to, i, toLeg.answerSetup(), engine.certificate().fingerprint(), streamId(to)) : null);
     }
     for (Side side : Side.values()) {
       WebRtcLeg leg = legs[side.ordinal()];
@@ -376,60 +376,9 @@ public final class MediaSession {
     return legs[i];
   }
 
-  private List<String> bundle(Side to) {
-    StringBuilder sb = new StringBuilder("a=group:BUNDLE");
-    for (int i = 0; i < streams.size(); i++) {
-      Stream s = streams.get(i);
-      if (!s.rejected) {
-        sb.append(' ').append(s.mids[to.ordinal()] != null ? s.mids[to.ordinal()] : i);
-      }
-    }
-    return List.of(sb.toString(), "a=msid-semantic: WMS " + streamId(to));
-  }
-
-  private WebRtcSection section(WebRtcLeg leg, Stream s, Side to, int index, String setup) {
-    String mid = s.mids[to.ordinal()] != null ? s.mids[to.ordinal()] : String.valueOf(index);
-    return new WebRtcSection(mid, leg.localUfrag(), leg.localPassword(),
-        engine.certificate().fingerprint(), setup, leg.localCandidates(), streamId(to),
-        s.type + index, s.ssrcLines.get(to.other().ordinal()));
-  }
-
+  /** The media stream id the server announces to a browser on {@code to} (a=msid). */
   private String streamId(Side to) {
     return "ot" + Long.toHexString(sessionIds[to.ordinal()]);
-  }
-
-  /** Remembers a browser's mid and its sender's a=ssrc lines for the other side's body. */
-  private static void noteBrowserLines(Stream s, Side side, MediaDescription m, int index) {
-    if (Profile.of(m.protocol()) != Profile.WEBRTC) {
-      return;
-    }
-    String mid = m.mid();
-    s.mids[side.ordinal()] = mid != null ? mid : String.valueOf(index);
-    s.ssrcLines.set(side.ordinal(), primarySsrcLines(m.otherLines()));
-  }
-
-  /**
-   * The a=ssrc lines of the first (media) SSRC. Retransmission and FEC SSRCs are left out: the
-   * server negotiates no repair formats.
-   */
-  static List<String> primarySsrcLines(List<String> lines) {
-    String primary = null;
-    List<String> out = new ArrayList<>();
-    for (String l : lines) {
-      if (!l.startsWith("a=ssrc:")) {
-        continue;
-      }
-      int sp = l.indexOf(' ');
-      String ssrc = sp > 0 ? l.substring(7, sp) : l.substring(7);
-      if (primary == null) {
-        primary = ssrc;
-      }
-      // only the cname: the server writes its own a=msid for the stream it sends
-      if (primary.equals(ssrc) && l.contains(" cname:")) {
-        out.add(l);
-      }
-    }
-    return out;
   }
 
   /** The formats the relay can carry: everything but repair formats (see Codec#isRepair). */
