@@ -16,7 +16,6 @@ import org.opentelephony.media.sdp.SdpParseException;
 import org.opentelephony.media.sdp.SdpWriter;
 import org.opentelephony.media.sdp.SessionDescription;
 import org.opentelephony.media.sdp.TransportParams;
-import org.opentelephony.media.sdp.WebRtcSection;
 
 /**
  * The media of one call, anchored on the server: for each media line a {@link Stream} with a port
