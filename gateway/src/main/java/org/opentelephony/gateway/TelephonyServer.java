@@ -93,6 +93,11 @@ public final class TelephonyServer implements AutoCloseable {
     return media;
   }
 
+  /** The JSON call API. */
+  public ApiService api() {
+    return api;
+  }
+
   public SipServer sip() {
     return sip;
   }

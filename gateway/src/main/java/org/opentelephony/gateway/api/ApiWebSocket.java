@@ -48,7 +48,7 @@ public final class ApiWebSocket {
   }
 
   /** One connection. */
-  static final class Endpoint implements Session.Listener.AutoDemanding, ApiSession.Socket {
+  public static final class Endpoint implements Session.Listener.AutoDemanding, ApiSession.Socket {
     private final ApiService api;
     private final String token;
     private volatile Session session;

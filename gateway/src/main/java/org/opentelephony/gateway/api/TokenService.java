@@ -95,7 +95,8 @@ public final class TokenService {
     return issue(user, clock.millis() + ttl.toMillis());
   }
 
-  String issue(String user, long expiresAt) {
+  /** A token for {@code user} that expires at {@code expiresAt} (epoch ms). */
+  public String issue(String user, long expiresAt) {
     String payload = B64.encodeToString((user + "|" + expiresAt)
         .getBytes(StandardCharsets.UTF_8));
     return payload + "." + B64.encodeToString(mac(payload));
