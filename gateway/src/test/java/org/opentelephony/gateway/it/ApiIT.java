@@ -39,7 +39,6 @@ class ApiIT {
   @BeforeAll
   void start() throws Exception {
     server = ServerFixture.start(Map.of(
-        "api.sip-port", FreePorts.next(),
         "api.reconnect-window", "10s",
         "api.stats-interval", "500ms",
         "sip.call.no-answer-timeout", "3s",
