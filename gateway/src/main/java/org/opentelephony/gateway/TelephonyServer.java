@@ -3,7 +3,10 @@ package org.opentelephony.gateway;
 import com.typesafe.config.Config;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opentelephony.gateway.api.ApiConfig;
+import org.opentelephony.gateway.api.ApiService;
 import org.opentelephony.gateway.http.HttpServer;
+import org.opentelephony.media.relay.MediaSession;
 import org.opentelephony.sip.SipServer;
 import org.opentelephony.sip.call.MediaNegotiator;
 import org.opentelephony.sip.config.MediaSettings;
@@ -24,9 +27,12 @@ public final class TelephonyServer implements AutoCloseable {
   private final HttpServer http;
   private final MediaEngine media;
   private final TlsMaterial tls;
+  private final ApiService api;
   private boolean stopped;
 
-  private TelephonyServer(SipServer sip, HttpServer http, MediaEngine media, TlsMaterial tls) {
+  private TelephonyServer(SipServer sip, HttpServer http, MediaEngine media, TlsMaterial tls,
+      ApiService api) {
+    this.api = api;
     this.sip = sip;
     this.http = http;
     this.media = media;
@@ -52,14 +58,26 @@ public final class TelephonyServer implements AutoCloseable {
     TlsMaterial tls = sipConfig.webSockets().wssEnabled() || gwConfig.httpsEnabled()
         ? SipServer.loadTls(sipConfig) : null;
     MediaEngine media = mediaConfig.isPresent() ? MediaEngine.start(mediaConfig.get()) : null;
+    ApiConfig apiConfig = ApiConfig.from(config);
     SipServer sip = null;
+    ApiService api = null;
     try {
+      AnchoredMedia anchored = media == null ? null : new AnchoredMedia(media);
       sip = SipServer.start(sipConfig,
-          media == null ? MediaNegotiator.PASS_THROUGH : new AnchoredMedia(media), tls);
+          anchored == null ? MediaNegotiator.PASS_THROUGH : anchored, tls);
+      api = ApiService.start(apiConfig, sip, anchored == null ? ApiService.CandidateSink.NONE
+          : (call, callerSide, candidate) -> {
+            anchored.session(call).addRemoteCandidate(callerSide
+                ? MediaSession.Side.CALLER : MediaSession.Side.CALLEE, candidate);
+            return true;
+          });
       Supplier<Map<String, Long>> mediaMetrics = media == null ? Map::of : media::metrics;
-      HttpServer http = HttpServer.start(gwConfig, sip, mediaMetrics, tls);
-      return new TelephonyServer(sip, http, media, tls);
+      HttpServer http = HttpServer.start(gwConfig, sip, mediaMetrics, tls, api);
+      return new TelephonyServer(sip, http, media, tls, api);
     } catch (Exception e) {
+      if (api != null) {
+        api.close();
+      }
       if (sip != null) {
         sip.stop();
       }
@@ -73,6 +91,11 @@ public final class TelephonyServer implements AutoCloseable {
   /** The media relay, or null when media anchoring is disabled. */
   public MediaEngine media() {
     return media;
+  }
+
+  /** The JSON call API. */
+  public ApiService api() {
+    return api;
   }
 
   public SipServer sip() {
@@ -91,6 +114,7 @@ public final class TelephonyServer implements AutoCloseable {
     stopped = true;
     LOG.info("shutting down");
     http.stop();
+    api.close();
     sip.stop();
     if (media != null) {
       media.close();

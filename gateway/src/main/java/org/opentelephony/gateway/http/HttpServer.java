@@ -1,6 +1,15 @@
 package org.opentelephony.gateway.http;
 
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.opentelephony.gateway.api.ApiService;
+import org.opentelephony.gateway.api.ApiWebSocket;
+import org.opentelephony.gateway.api.CallHistoryHandler;
+import org.opentelephony.gateway.api.TokenHandler;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.opentelephony.gateway.GatewayConfig;
@@ -25,6 +34,16 @@ public final class HttpServer {
   public static HttpServer start(GatewayConfig config, SipServer sip,
       java.util.function.Supplier<java.util.Map<String, Long>> mediaMetrics, TlsMaterial tls)
       throws Exception {
+    return start(config, sip, mediaMetrics, tls, null);
+  }
+
+  /**
+   * @param api the JSON call API ({@code /ws}, {@code /api/token}, {@code /api/calls}); null
+   *            to serve without it
+   */
+  public static HttpServer start(GatewayConfig config, SipServer sip,
+      java.util.function.Supplier<java.util.Map<String, Long>> mediaMetrics, TlsMaterial tls,
+      ApiService api) throws Exception {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost(config.httpBindAddress());
@@ -40,10 +59,39 @@ public final class HttpServer {
       tlsConnector.setPort(config.httpsPort());
       jetty.addConnector(tlsConnector);
     }
-    jetty.setHandler(new ApiHandler(sip, mediaMetrics));
+    Handler.Sequence routes = new Handler.Sequence();
+    routes.addHandler(new ApiHandler(sip, mediaMetrics));
+    if (api != null) {
+      routes.addHandler(new TokenHandler(api.tokens()));
+      routes.addHandler(new CallHistoryHandler(api.tokens(), sip.records()));
+    }
+    ResourceHandler web = staticFiles();
+    if (web != null) {
+      routes.addHandler(web);
+    }
+    if (api != null) {
+      WebSocketUpgradeHandler ws = ApiWebSocket.handler(jetty, api);
+      ws.setHandler(routes);
+      jetty.setHandler(ws);
+    } else {
+      jetty.setHandler(routes);
+    }
     jetty.setStopTimeout(2000);
     jetty.start();
     return new HttpServer(jetty, connector, tlsConnector);
+  }
+
+  /** The demo page and the JavaScript SDK: classpath {@code web/} at {@code /}. */
+  private static ResourceHandler staticFiles() {
+    ResourceHandler rh = new ResourceHandler();
+    Resource base = ResourceFactory.of(rh).newClassLoaderResource("web/");
+    if (base == null) {
+      return null;
+    }
+    rh.setBaseResource(base);
+    rh.setDirAllowed(false);
+    rh.setWelcomeFiles("index.html");
+    return rh;
   }
 
   public int port() {

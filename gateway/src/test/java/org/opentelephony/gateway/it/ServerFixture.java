@@ -25,6 +25,8 @@ final class ServerFixture implements AutoCloseable {
   TelephonyServer server;
   /** The UDP port every browser leg's ICE uses. */
   final int icePort = FreePorts.next();
+  /** The UDP port of the call API's in-process SIP user agent. */
+  final int apiSipPort = FreePorts.next();
 
   private ServerFixture(int sipPort, int httpPort, Path dataDir, Map<String, Object> overrides) {
     this.sipPort = sipPort;
@@ -61,6 +63,7 @@ final class ServerFixture implements AutoCloseable {
     m.put("sip.port", sipPort);
     m.put("http.port", httpPort);
     m.put("media.webrtc.ice-port", icePort);
+    m.put("api.sip-port", apiSipPort);
     m.put("sip.ws.port", wsPort);
     m.put("sip.wss.port", wssPort);
     m.put("http.https-port", httpsPort);

@@ -125,10 +125,18 @@ public final class B2buaCall {
         TimeUnit.MILLISECONDS);
   }
 
-  /** A device registered over SIP over WebSocket is a browser: it gets DTLS-SRTP media. */
-  private static boolean isBrowser(Binding b) {
+  /**
+   * A device registered over SIP over WebSocket is a browser: it gets DTLS-SRTP media. So is a
+   * contact marked with the URI parameter {@code ot-webrtc} (the JSON call API's in-process
+   * user agent, whose users are browsers).
+   */
+  static boolean isBrowser(Binding b) {
     String t = b.transport();
-    return t != null && (t.equalsIgnoreCase("ws") || t.equalsIgnoreCase("wss"));
+    if (t != null && (t.equalsIgnoreCase("ws") || t.equalsIgnoreCase("wss"))) {
+      return true;
+    }
+    String uri = b.contactUri();
+    return uri != null && uri.toLowerCase(java.util.Locale.ROOT).matches(".*;ot-webrtc(=[^;>]*)?(;.*|>.*)?$");
   }
 
   /** Refuses the call before any branch was tried (unknown or offline callee). */
