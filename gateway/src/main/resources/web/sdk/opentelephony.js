@@ -865,7 +865,9 @@ class Client extends Emitter {
     for (const [reqId, p] of this._pending) {
       if (p.callId === c.callId) {
         this._pending.delete(reqId);
-        p.reject(new SdkError(409, `call ended (${c.reason})`, c.callId));
+        // (reject/end/update need no acknowledgement: the end is what they asked for, or moot)
+        if (p.confirm) p.reject(new SdkError(409, `call ended (${c.reason})`, c.callId));
+        else p.resolve();
       }
     }
   }
