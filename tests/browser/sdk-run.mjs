@@ -12,6 +12,7 @@
 //   reject      B rejects                    cancel   A ends before B answers
 //   no-answer   nobody answers (--no-answer S: the server's configured timeout)
 //   forbidden   A (an account without video, --accounts) makes a video call: 403
+//   hold        A holds (sendonly re-offer) then resumes: A's inbound audio stops, then flows
 //   reconnect   in a call A's WebSocket is closed; the SDK reconnects, the call goes on with media
 //   call-out    A calls --target (a phone) with audio, media both ways, A ends after --hold s
 //   answer      A answers the first incoming call (audio), media both ways, waits for the end
@@ -430,6 +431,28 @@ const scenarios = {
     if (reasons.B !== 'hangup_remote') errors.push(`B: end reason ${reasons.B}`);
     const conn = (await events(a)).filter((e) => e.name === 'connection:change').map((e) => e.state);
     return { ok: errors.length === 0, errors, reconnectMs, connectionStates: conn, A: sa, B: sb, reasons };
+  },
+
+  async hold(browser, o) {
+    const [a, b] = await twoPages(browser, o);
+    const { id } = await ring(a, b, o, { audio: true, video: false });
+    await H(b, 'answer', id, { video: false });
+    await Promise.all([awaitState(a, id, 'TALKING', 20), awaitState(b, id, 'TALKING', 20)]);
+    await awaitMedia(a, id, o, { video: false });
+    const errors = [];
+    await within(15, 'hold', H(a, 'hold', id));
+    await sleep(500);
+    const held = await sample(a, id, o);
+    if (held.audioInGrowth > 0) errors.push(`A: audio still arrives on hold (${held.audioInGrowth} bytes)`);
+    if (!(held.audioOutGrowth > 0)) errors.push('A: sends nothing on hold (sendonly)');
+    await within(15, 'resume', H(a, 'resume', id));
+    await sleep(500);
+    const resumed = await sample(a, id, o);
+    errors.push(...mediaProblems(resumed, { video: false }, 'A after resume'));
+    await H(a, 'end', id);
+    await awaitState(b, id, 'ENDED', 10);
+    return { ok: errors.length === 0, errors, held: { in: held.audioInGrowth, out: held.audioOutGrowth },
+      resumed: { in: resumed.audioInGrowth, out: resumed.audioOutGrowth } };
   },
 
   async 'call-out'(browser, o) {
