@@ -347,6 +347,22 @@ final class ApiSession {
   // ------------------------------------------------------------------ SIP events
 
   /** A new INVITE for this user. */
+  /**
+   * The id of an incoming call: the caller's own id when the caller is an API user too (both
+   * parties then name the call alike), else a new one.
+   */
+  private String incomingCallId(Request req) {
+    Header ref = req.getHeader(ApiUserAgent.CALL_REF_HEADER);
+    if (ref != null) {
+      String h = ref.toString();
+      String id = h.substring(h.indexOf(':') + 1).trim();
+      if (id.matches("[A-Za-z0-9-]{8,64}") && !calls.containsKey(id)) {
+        return id;
+      }
+    }
+    return UUID.randomUUID().toString();
+  }
+
   void onIncomingInvite(ServerTransaction tx) {
     Request req = tx.getRequest();
     String sdp = ApiUserAgent.body(req);
@@ -359,8 +375,8 @@ final class ApiSession {
         && s.getUser() != null ? s.getUser() : from.getAddress().getURI().toString();
     boolean video = sdp.matches("(?s).*(^|\\n)m=video [1-9].*");
     boolean audio = sdp.matches("(?s).*(^|\\n)m=audio [1-9].*");
-    ApiCall c = new ApiCall(UUID.randomUUID().toString(), ApiCall.Direction.INCOMING, user,
-        caller, audio, video);
+    ApiCall c = new ApiCall(incomingCallId(req), ApiCall.Direction.INCOMING, user, caller,
+        audio, video);
     c.incomingTx = tx;
     c.dialog = tx.getDialog();
     c.toTag = SipContext.newTag();

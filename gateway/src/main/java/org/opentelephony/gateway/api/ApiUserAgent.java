@@ -188,6 +188,9 @@ public final class ApiUserAgent implements SipListener, AutoCloseable {
     return "sip:" + user + "@" + serverHost + ":" + serverPort;
   }
 
+  /** Carries the API call id from an API caller to an API callee. */
+  static final String CALL_REF_HEADER = "X-Call-Ref";
+
   /** Sends the INVITE of a new outgoing call; returns its SIP Call-ID. */
   String invite(ApiCall call, String from, String toUser, String ruri, String sdp,
       String extraParam) throws SipException, ParseException {
@@ -206,6 +209,8 @@ public final class ApiUserAgent implements SipListener, AutoCloseable {
       if (extraParam != null && !extraParam.isEmpty()) {
         r.addHeader(headers.createHeader("X-Extra-Param", extraParam));
       }
+      // the B2BUA copies X- headers: an API callee then names the call as the caller does
+      r.addHeader(headers.createHeader(CALL_REF_HEADER, call.id));
       r.setContent(sdp, headers.createContentTypeHeader("application", "sdp"));
       bySipCallId.put(callId.getCallId(), call);
       ClientTransaction tx = provider.getNewClientTransaction(r);

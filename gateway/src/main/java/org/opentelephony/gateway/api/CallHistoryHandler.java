@@ -56,7 +56,8 @@ public final class CallHistoryHandler extends Handler.Abstract {
     List<Map<String, Object>> calls = new ArrayList<>();
     for (CallRecord r : records.recent(user, limit)) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("callId", r.callId());
+      m.put("callId", r.clientRef() != null ? r.clientRef() : r.callId());
+      m.put("recordId", r.callId());
       m.put("caller", r.caller());
       m.put("callee", r.callee());
       m.put("direction", user.equals(r.caller()) ? "outgoing" : "incoming");

@@ -174,12 +174,24 @@ public final class B2bua {
     String sipCallId = sreqCallId(req);
     Call call = registry.create(sipCallId, caller, callee == null ? "" : callee, media.audio(),
         media.video());
+    call.setClientRef(clientRef(req));
     String natKey = callerNatKey(req);
     B2buaCall b2b = new B2buaCall(services, call, tx, dialog, transportOf(req), natKey);
     dialog.setApplicationData(new LegRef(b2b, Side.CALLER, null));
     tx.setApplicationData(b2b);
     services.calls().add(b2b, req);
     b2b.executor().execute(() -> route(b2b, callee));
+  }
+
+  /** The caller's own call id ({@code X-Call-Ref}, as an API client sends it), if well formed. */
+  private static String clientRef(Request req) {
+    javax.sip.header.Header h = req.getHeader(LegRequestFactory.CALL_REF);
+    if (h == null) {
+      return null;
+    }
+    String s = h.toString();
+    String v = s.substring(s.indexOf(':') + 1).trim();
+    return v.matches("[A-Za-z0-9-]{8,64}") ? v : null;
   }
 
   private void route(B2buaCall b2b, String callee) {

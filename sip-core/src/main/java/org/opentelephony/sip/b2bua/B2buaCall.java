@@ -102,7 +102,8 @@ public final class B2buaCall {
         }
       }
       try {
-        Request out = services.factory().initialInvite(invite, target, body);
+        Request out = services.factory().initialInvite(invite, target, body,
+            call.clientRef() != null ? call.clientRef() : call.id());
         b.tx = services.sip().provider().getNewClientTransaction(out);
         b.tx.setApplicationData(b);
         b.dialog = services.sip().provider().getNewDialog(b.tx);

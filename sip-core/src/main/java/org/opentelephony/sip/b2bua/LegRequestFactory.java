@@ -35,9 +35,11 @@ final class LegRequestFactory {
 
   /**
    * The callee leg's INVITE: new Call-ID, the caller's From (new tag), the callee's AOR in To,
-   * the device's contact as Request-URI, Max-Forwards decremented, X- headers copied.
+   * the device's contact as Request-URI, Max-Forwards decremented, X- headers copied, and
+   * {@code X-Call-Ref} naming the call (the caller's own reference, else the server's call id).
    */
-  Request initialInvite(Request invite, Binding target, String body) throws ParseException {
+  Request initialInvite(Request invite, Binding target, String body, String callRef)
+      throws ParseException {
     try {
       URI requestUri = sip.addresses().createURI(target.contactUri());
       FromHeader callerFrom = (FromHeader) invite.getHeader(FromHeader.NAME);
@@ -61,6 +63,10 @@ final class LegRequestFactory {
       out.addHeader(sip.contact(target.transport()));
       out.addHeader(sip.headers().createUserAgentHeader(List.of(sip.config().userAgent())));
       copyPassThroughHeaders(invite, out);
+      if (out.getHeader(CALL_REF) == null) {
+        // the callee learns how the server names the call (an API client uses it as its id)
+        out.addHeader(sip.headers().createHeader(CALL_REF, callRef));
+      }
       if (body != null) {
         out.setContent(body, sdpContentType());
       }
@@ -69,6 +75,9 @@ final class LegRequestFactory {
       throw new ParseException(e.getMessage(), 0);
     }
   }
+
+  /** The header naming a call the same way on both legs. */
+  static final String CALL_REF = "X-Call-Ref";
 
   /** Copies the {@code X-} headers: how custom pass-through data travels between legs. */
   void copyPassThroughHeaders(Message from, Message to) {

@@ -26,6 +26,7 @@ public final class Call {
   private volatile long answeredAt;
   private volatile long endedAt;
   private volatile String mediaStats = "[]";
+  private volatile String clientRef;
   private volatile java.util.function.Supplier<String> liveMediaStats;
 
   Call(String id, String sipCallId, String caller, String callee, boolean audio, boolean video,
@@ -138,6 +139,18 @@ public final class Call {
   public void setMediaStats(String json) {
     this.mediaStats = json;
     this.liveMediaStats = null;
+  }
+
+  /**
+   * The caller's own name for this call (an API client's call id, from the INVITE's
+   * {@code X-Call-Ref}), or null: kept in the record so that a client finds its call in history.
+   */
+  public String clientRef() {
+    return clientRef;
+  }
+
+  public void setClientRef(String ref) {
+    this.clientRef = ref;
   }
 
   @Override

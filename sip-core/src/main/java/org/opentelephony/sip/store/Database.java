@@ -49,6 +49,7 @@ public final class Database implements AutoCloseable {
         sip_status INT NOT NULL,
         media_stats VARCHAR(8000))""",
       "ALTER TABLE call_records ADD COLUMN IF NOT EXISTS media_stats VARCHAR(8000)",
+      "ALTER TABLE call_records ADD COLUMN IF NOT EXISTS client_ref VARCHAR(64)",
       "CREATE INDEX IF NOT EXISTS call_records_started ON call_records (started_at)");
 
   private final Connection connection;

@@ -13,7 +13,8 @@ import org.opentelephony.sip.cdr.CallRecordRepository;
 /** Call records in the {@code call_records} table, written through the write-behind writer. */
 public final class JdbcCallRecordRepository implements CallRecordRepository {
   private static final String COLUMNS = "call_id, sip_call_id, caller, callee, audio, video,"
-      + " started_at, answered_at, ended_at, duration_ms, end_reason, sip_status, media_stats";
+      + " started_at, answered_at, ended_at, duration_ms, end_reason, sip_status, media_stats,"
+      + " client_ref";
 
   private final Database db;
   private final WriteBehindWriter writer;
@@ -27,7 +28,7 @@ public final class JdbcCallRecordRepository implements CallRecordRepository {
   public void save(CallRecord r) {
     writer.submit(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO call_records (" + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, r.callId());
         ps.setString(2, r.sipCallId());
         ps.setString(3, r.caller());
@@ -45,6 +46,7 @@ public final class JdbcCallRecordRepository implements CallRecordRepository {
         ps.setString(11, r.endReason());
         ps.setInt(12, r.sipStatus());
         ps.setString(13, r.mediaStats());
+        ps.setString(14, r.clientRef());
         ps.executeUpdate();
       }
     });
@@ -72,7 +74,7 @@ public final class JdbcCallRecordRepository implements CallRecordRepository {
             out.add(new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getBoolean(5), rs.getBoolean(6), rs.getLong(7), answeredAt,
                 rs.getLong(9), rs.getLong(10), rs.getString(11), rs.getInt(12),
-                rs.getString(13)));
+                rs.getString(13), rs.getString(14)));
           }
         }
         c.commit();
