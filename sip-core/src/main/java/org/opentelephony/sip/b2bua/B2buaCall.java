@@ -49,10 +49,10 @@ public final class B2buaCall {
   private final List<Branch> branches = new ArrayList<>();
 
   private final DialogActions actions;
+  private final InDialogRelay inDialog;
   private Branch winner;
   private ScheduledFuture<?> noAnswerTimer;
   private Response calleeOkAwaitingAck; // late offer: callee's 2xx, ACKed once the caller answers
-  private boolean relayPending;
   private boolean finished;
 
   B2buaCall(B2buaServices services, Call call, ServerTransaction inviteTx, Dialog callerDialog,
@@ -68,6 +68,7 @@ public final class B2buaCall {
     this.callerNatKey = callerNatKey;
     this.lateOffer = invite.getRawContent() == null || invite.getRawContent().length == 0;
     this.actions = new DialogActions(services, call.id());
+    this.inDialog = new InDialogRelay(this, services, actions);
   }
 
   public Call call() {
@@ -89,7 +90,7 @@ public final class B2buaCall {
         try {
           // each fork gets the offer in its own profile: a browser DTLS-SRTP, a phone plain RTP
           body = services.media().relayOffer(call, Side.CALLER, Bodies.bodyOf(invite),
-              isBrowser(target));
+              target.isBrowser());
         } catch (SdpException e) {
           if (branches.isEmpty()) {
             rejectCaller(488, "Not Acceptable Here", e.getMessage());
@@ -124,20 +125,6 @@ public final class B2buaCall {
     long ms = services.config().noAnswerTimeout().toMillis();
     noAnswerTimer = services.timers().schedule(() -> executor.execute(this::onNoAnswer), ms,
         TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * A device registered over SIP over WebSocket is a browser: it gets DTLS-SRTP media. So is a
-   * contact marked with the URI parameter {@code ot-webrtc} (the JSON call API's in-process
-   * user agent, whose users are browsers).
-   */
-  static boolean isBrowser(Binding b) {
-    String t = b.transport();
-    if (t != null && (t.equalsIgnoreCase("ws") || t.equalsIgnoreCase("wss"))) {
-      return true;
-    }
-    String uri = b.contactUri();
-    return uri != null && uri.toLowerCase(java.util.Locale.ROOT).matches(".*;ot-webrtc(=[^;>]*)?(;.*|>.*)?$");
   }
 
   /** Refuses the call before any branch was tried (unknown or offline callee). */
@@ -354,87 +341,29 @@ public final class B2buaCall {
 
   /** Relays a re-INVITE, UPDATE or INFO to the other leg; its final answer comes back. */
   void onInDialogRequest(ServerTransaction tx, Side from) {
-    Request req = tx.getRequest();
-    String method = req.getMethod();
     if (finished || winner == null || call.state() == CallState.ENDED) {
       actions.respond(tx, finished ? 481 : 500, finished ? "Call Does Not Exist"
           : "Not relayed before the call is answered");
       return;
     }
-    if (Request.INVITE.equals(method)) {
-      if (relayPending) {
-        actions.respond(tx, 491, "Request Pending");
-        return;
-      }
-      actions.respond(tx, 100, null);
-    }
-    Dialog target = from == Side.CALLER ? winner.dialog : callerDialog;
-    try {
-      Request out = target.createRequest(method);
-      services.factory().copyPassThroughHeaders(req, out);
-      if (Bodies.hasBody(req)) {
-        String body = Bodies.isSdp(req)
-            ? services.media().relay(call, from, Kind.OFFER, Bodies.bodyOf(req))
-            : Bodies.bodyOf(req);
-        out.setContent(body, (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME));
-      }
-      if (Request.INVITE.equals(method) || Request.UPDATE.equals(method)) {
-        out.setHeader(services.sip().contact(transportOf(target == callerDialog)));
-      }
-      ClientTransaction ct = services.sip().provider().getNewClientTransaction(out);
-      ct.setApplicationData(new Relay(this, tx, req, from));
-      target.sendRequest(ct);
-      if (Request.INVITE.equals(method)) {
-        relayPending = true;
-      }
-    } catch (SdpException e) {
-      actions.respond(tx, 488, "Not Acceptable Here", e.getMessage());
-    } catch (SipException | ParseException e) {
-      LOG.info("call {}: cannot relay {}: {}", call.id(), method, e.toString());
-      actions.respond(tx, 500, "Cannot relay " + method);
-    }
+    inDialog.onRequest(tx, from);
   }
 
   void onRelayResponse(Relay relay, ClientTransaction ct, Response r) {
-    int status = r.getStatusCode();
-    if (status < 200) {
-      return;
-    }
-    String method = relay.request().getMethod();
-    Dialog target = relay.from() == Side.CALLER ? winner.dialog : callerDialog;
-    if (Request.INVITE.equals(method)) {
-      relayPending = false;
-      if (status < 300) {
-        actions.ack(target, r, null);
-      }
-    }
-    try {
-      Response out = services.sip().messages().createResponse(status, relay.request());
-      out.setReasonPhrase(r.getReasonPhrase());
-      services.factory().copyPassThroughHeaders(r, out);
-      if (status < 300 && (Request.INVITE.equals(method) || Request.UPDATE.equals(method))) {
-        out.setHeader(services.sip().contact(transportOf(relay.from() == Side.CALLER)));
-      }
-      if (Bodies.hasBody(r)) {
-        Side other = relay.from() == Side.CALLER ? Side.CALLEE : Side.CALLER;
-        String body = Bodies.isSdp(r)
-            ? services.media().relay(call, other, Kind.ANSWER, Bodies.bodyOf(r))
-            : Bodies.bodyOf(r);
-        out.setContent(body, (ContentTypeHeader) r.getHeader(ContentTypeHeader.NAME));
-      }
-      relay.origin().sendResponse(out);
-    } catch (SdpException e) {
-      actions.respond(relay.origin(), 488, "Not Acceptable Here", e.getMessage());
-    } catch (SipException | ParseException | javax.sip.InvalidArgumentException e) {
-      LOG.debug("call {}: cannot pass back {}: {}", call.id(), status, e.toString());
-    }
+    inDialog.onResponse(relay, r);
   }
 
   void onRelayTimeout(Relay relay) {
-    if (Request.INVITE.equals(relay.request().getMethod())) {
-      relayPending = false;
-    }
-    actions.respond(relay.origin(), 408, "Request Timeout");
+    inDialog.onTimeout(relay);
+  }
+
+  /** The dialog of a side once the call is answered (the callee's: the winning branch's). */
+  Dialog dialogOf(Side side) {
+    return side == Side.CALLER ? callerDialog : winner.dialog;
+  }
+
+  String transportOf(Side side) {
+    return transportOf(side == Side.CALLER);
   }
 
   // ---------------------------------------------------------------- timers and teardown

@@ -18,6 +18,20 @@ public record Binding(
     long expiresAt,
     String userAgent) {
 
+  /**
+   * A device registered over SIP over WebSocket is a browser: it gets DTLS-SRTP media. So is a
+   * contact marked with the URI parameter {@code ot-webrtc} (the JSON call API's in-process
+   * user agent, whose users are browsers).
+   */
+  public boolean isBrowser() {
+    if (transport != null && (transport.equalsIgnoreCase("ws")
+        || transport.equalsIgnoreCase("wss"))) {
+      return true;
+    }
+    return contactUri != null && contactUri.toLowerCase(java.util.Locale.ROOT)
+        .matches(".*;ot-webrtc(=[^;>]*)?(;.*|>.*)?$");
+  }
+
   public boolean expired(long now) {
     return expiresAt <= now;
   }

@@ -21,6 +21,6 @@ class BrowserContactTest {
   })
   void browserContacts(String contact, String transport, boolean browser) {
     Binding b = new Binding("alice", contact, "", transport, "cid", 1, Long.MAX_VALUE, "ua");
-    assertEquals(browser, B2buaCall.isBrowser(b));
+    assertEquals(browser, b.isBrowser());
   }
 }
