@@ -118,6 +118,9 @@ public final class MediaEngine implements AutoCloseable {
   public Map<String, Long> metrics() {
     Map<String, Long> m = counters.snapshot();
     m.put("media_sessions_active", (long) sessions.size());
+    if (ice != null) {
+      m.putAll(ice.counters().snapshot()); // drops on the shared ICE port: unknown ufrag etc.
+    }
     return m;
   }
 
