@@ -31,8 +31,8 @@ public final class BrowserLoad {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: BrowserLoad WS_URL TARGET CALLS RAMP HOLD USER_PREFIX");
+    if (args.length != 7) {
+      System.err.println("usage: BrowserLoad WS_URL TARGET CALLS RAMP HOLD USER_PREFIX LINGER");
       System.exit(2);
     }
     URI ws = URI.create(args[0]);
@@ -41,6 +41,7 @@ public final class BrowserLoad {
     int ramp = Integer.parseInt(args[3]);
     int hold = Integer.parseInt(args[4]);
     String prefix = args[5];
+    int linger = Integer.parseInt(args[6]);
     // as the server's Ice4jSetup: no cloud metadata probe, no dynamic host ports
     System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
     System.setProperty("org.ice4j.ice.harvest.DISABLE_AWS_HARVESTER", "true");
@@ -106,21 +107,20 @@ public final class BrowserLoad {
     System.out.printf("phase all-up %d%n", up.size());
     System.out.flush();
 
-    long[] sent0 = new long[up.size()];
-    long[] recv0 = new long[up.size()];
-    for (int i = 0; i < up.size(); i++) {
-      sent0[i] = up.get(i).sent.get();
-      recv0[i] = up.get(i).received.get();
+    for (SyntheticBrowser b : up) {
+      b.startWindow();
     }
     long cpu0 = cpuNanos();
     long w0 = System.nanoTime();
     Thread.sleep(hold * 1000L);
     long cpu1 = cpuNanos();
     long w1 = System.nanoTime();
+    long[] sentInWindow = new long[up.size()];
+    for (int i = 0; i < up.size(); i++) {
+      sentInWindow[i] = up.get(i).endWindow();
+    }
     System.out.println("phase hold-end");
     System.out.flush();
-    audio.shutdownNow();
-    audio.awaitTermination(2, TimeUnit.SECONDS);
     Thread.sleep(500); // the last packets' echoes
     long sentSum = 0;
     long recvSum = 0;
@@ -129,8 +129,8 @@ public final class BrowserLoad {
     int silent = 0;
     for (int i = 0; i < up.size(); i++) {
       SyntheticBrowser b = up.get(i);
-      long s = b.sent.get() - sent0[i];
-      long r = b.received.get() - recv0[i];
+      long s = sentInWindow[i];
+      long r = b.windowReceived();
       sentSum += s;
       recvSum += r;
       minRecv = Math.min(minRecv, r);
@@ -139,6 +139,10 @@ public final class BrowserLoad {
         silent++;
       }
     }
+    // calls stay up (and sending) while the script measures the heap
+    Thread.sleep(linger * 1000L);
+    audio.shutdownNow();
+    audio.awaitTermination(2, TimeUnit.SECONDS);
     List<Thread> byes = new ArrayList<>();
     AtomicInteger byeOk = new AtomicInteger();
     for (SyntheticBrowser b : up) {

@@ -42,7 +42,10 @@ public final class SyntheticBrowser implements AutoCloseable, DtlsSession.Listen
   private final long ssrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
   private final byte[] sendBuf = new byte[RTP_HEADER + PCMU_PAYLOAD + SrtpSession.MAX_OVERHEAD];
   private final byte[] recvBuf = new byte[1500 + SrtpSession.MAX_OVERHEAD];
-  private int seq = ThreadLocalRandom.current().nextInt(0, 1 << 16);
+  private volatile int seq = ThreadLocalRandom.current().nextInt(0, 1 << 16);
+  private volatile int windowStart = -1;
+  private volatile int windowEnd = -1;
+  private final AtomicLong windowReceived = new AtomicLong();
   private long timestamp = ThreadLocalRandom.current().nextLong(0, 1L << 32);
 
   private volatile DtlsSession dtls;
@@ -401,6 +404,7 @@ public final class SyntheticBrowser implements AutoCloseable, DtlsSession.Listen
         System.arraycopy(buf, off, recvBuf, 0, len);
         int n = s.unprotectRtp(recvBuf, 0, len);
         if (n > 0) {
+          countInWindow(((recvBuf[2] & 0xFF) << 8) | (recvBuf[3] & 0xFF));
           if (received.incrementAndGet() == 1) {
             firstMediaNanos = System.nanoTime();
           }
@@ -411,6 +415,40 @@ public final class SyntheticBrowser implements AutoCloseable, DtlsSession.Listen
       default -> {
         // RTCP from the server (its reports) and anything else: not counted as audio
       }
+    }
+  }
+
+  /**
+   * Starts a measuring window: from the next packet sent, echoes are counted by their sequence
+   * number (so packets in flight at either edge are neither lost nor counted twice).
+   */
+  public void startWindow() {
+    windowReceived.set(0);
+    windowEnd = -1;
+    windowStart = seq;
+  }
+
+  /** Ends the window at the next packet to send; returns how many packets it holds. */
+  public int endWindow() {
+    int end = seq;
+    windowEnd = end;
+    return (end - windowStart) & 0xFFFF;
+  }
+
+  /** Echoes received of the packets sent in the window (wait an RTT after endWindow). */
+  public long windowReceived() {
+    return windowReceived.get();
+  }
+
+  private void countInWindow(int rtpSeq) {
+    int start = windowStart;
+    if (start < 0) {
+      return;
+    }
+    int d = (rtpSeq - start) & 0xFFFF;
+    int end = windowEnd;
+    if (d < 0x8000 && (end < 0 || d < ((end - start) & 0xFFFF))) {
+      windowReceived.incrementAndGet();
     }
   }
 
