@@ -325,6 +325,7 @@ print_errors() {
 # offline, when missing or older than the sources. Run it before enter_netns (no network there).
 build_if_needed() {
     local jar
+    # shellcheck disable=SC2012 # our own build output: plain names
     jar=$(ls "$ROOT"/gateway/target/gateway-*.jar 2>/dev/null | head -n 1 || true)
     if [[ -z "$jar" || ! -d "$ROOT/gateway/target/lib" || ! -d "$ROOT/gateway/target/test-classes" ]] ||
         [[ -n "$(cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src -newer "$jar" -print -quit 2>/dev/null)" ]]; then
@@ -339,9 +340,11 @@ build_if_needed() {
 enter_netns() {
     [[ "${BENCH_IN_NETNS:-0}" == 1 || "${BENCH_NETNS:-1}" == 0 ]] && return 0
     export BENCH_IN_NETNS=1
+    # shellcheck disable=SC2016 # $0 and $@ belong to the inner bash
     if unshare --net true 2>/dev/null; then
         exec unshare --net -- bash -c 'ip link set lo up && exec "$0" "$@"' "$@"
     elif unshare --map-root-user --net true 2>/dev/null; then
+        # shellcheck disable=SC2016
         exec unshare --map-root-user --net -- bash -c 'ip link set lo up && exec "$0" "$@"' "$@"
     fi
     die "unshare --net not permitted here (BENCH_NETNS=0 to run without a namespace)"
