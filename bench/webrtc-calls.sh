@@ -98,7 +98,9 @@ awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v tck="$tck" -v b0="$b0" -v
     printf "  machine CPU        %.1f %% busy (both cores; server + load client + SIPp)\n", 100 * (b1 - b0) / (t1 - t0) }'
 awk -v b="$live_before" -v u="$live_up" -v a="$live_after" -v n="$CALLS" 'BEGIN {
     printf "  live heap          before %.1f MiB, with %d calls %.1f MiB, after %.1f MiB\n", b/1024, n, u/1024, a/1024
-    if (n > 0) printf "  heap per call      %.1f KiB\n", (u - b) / n }'
+    # "before" is a cold JVM (varies by ±20 MiB between runs); "after" (the calls hung up, same
+    # warm JVM) is the steadier baseline, though it still holds the SIP stack ended dialogs
+    if (n > 0) printf "  heap per call      %.1f KiB against after, %.1f KiB against before\n", (u - a) / n, (u - b) / n }'
 if [[ -s "$WORK/metrics-up.txt" ]]; then
     echo "  server /metrics with the calls up (drops since start):"
     grep -E '^(ice_packets|ice_stun|ice_connected|ice_failed|media_packets_forwarded|media_packets_dropped|media_sessions_active|calls_active)' \

@@ -70,18 +70,19 @@ final class PeerIce implements AutoCloseable {
   private void read() {
     byte[] buf = new byte[1500];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
+    int handlerFailures = 0;
     while (!Thread.currentThread().isInterrupted()) {
       try {
         p.setData(buf);
         component.getSocket().receive(p);
-        receiver.onPacket(p.getData(), p.getOffset(), p.getLength());
       } catch (IOException | RuntimeException e) {
-        if (agent.getState() == IceProcessingState.TERMINATED || reader.isInterrupted()
-            || state == IceProcessingState.FAILED) {
-          return;
-        }
-        if (e instanceof IOException) {
-          return;
+        return; // socket closed (agent freed)
+      }
+      try {
+        receiver.onPacket(p.getData(), p.getOffset(), p.getLength());
+      } catch (RuntimeException e) {
+        if (++handlerFailures == 1) {
+          System.err.println("peer ICE: receiver failed: " + e);
         }
       }
     }
