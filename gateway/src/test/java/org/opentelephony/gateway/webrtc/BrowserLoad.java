@@ -127,6 +127,7 @@ public final class BrowserLoad {
     long minRecv = Long.MAX_VALUE;
     long authFail = 0;
     int silent = 0;
+    int degraded = 0;
     for (int i = 0; i < up.size(); i++) {
       SyntheticBrowser b = up.get(i);
       long s = sentInWindow[i];
@@ -137,6 +138,8 @@ public final class BrowserLoad {
       authFail += b.receivedAuthFailures.get();
       if (r == 0) {
         silent++;
+      } else if (r < s * 9 / 10) {
+        degraded++; // lost over 10 %: e.g. the call ended early
       }
     }
     // calls stay up (and sending) while the script measures the heap
@@ -195,12 +198,13 @@ public final class BrowserLoad {
     System.out.printf("packets_total sent %d received %d lost %d (%.3f %%)%n", sentSum, recvSum,
         sentSum - recvSum, sentSum == 0 ? 0.0 : 100.0 * (sentSum - recvSum) / sentSum);
     System.out.printf("calls_silent_in_hold %d%n", silent);
+    System.out.printf("calls_losing_over_10_percent %d%n", degraded);
     System.out.printf("srtp_auth_failures_at_client %d%n", authFail);
     System.out.printf("bye_answered %d%n", byeOk.get());
     System.out.printf("client_cpu_percent_of_one_core %.1f%n", 100.0 * (cpu1 - cpu0) / (w1 - w0));
     setup.shutdownNow();
     starter.shutdownNow();
-    System.exit(n == calls && withMedia == n && silent == 0 ? 0 : 1);
+    System.exit(n == calls && withMedia == n && silent == 0 && degraded == 0 ? 0 : 1);
   }
 
   private static String pct(List<Long> sorted, int p) {
