@@ -76,6 +76,7 @@ c0=$(cpu_ticks "$JVM"); read -r b0 t0 < <(machine_busy_ticks); w0=$(date +%s.%N)
 wait_for_line "$WORK/client.out" "phase hold-end" $((HOLD + 30)) "$CLIENT_PID" ||
     die "the load client did not finish its hold"
 c1=$(cpu_ticks "$JVM"); read -r b1 t1 < <(machine_busy_ticks); w1=$(date +%s.%N)
+kill -0 "$JVM" 2>/dev/null || die "the server JVM ($JVM) exited during the counted window (see $WORK/server.log)"
 WINDOW=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.0f", b - a }')
 live_up=$(live_heap_kib || echo 0)
 HTTP_PORT=$(awk '/^http \{/ { f = 1 } f && $1 == "port" { print $3; exit }' "$WORK/conf/server.conf")
