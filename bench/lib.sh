@@ -318,3 +318,51 @@ print_errors() {
         head -n 5 "$WORK/sipp/$1-errors.log" | cut -c1-200 | sed 's/^/    /'
     fi
 }
+
+# --- WebRTC benchmarks (webrtc-calls.sh, webrtc-setup-time.sh) ----------------------------
+
+# build_if_needed: the jar, its lib/ and the gateway's test classes (the synthetic browser),
+# offline, when missing or older than the sources. Run it before enter_netns (no network there).
+build_if_needed() {
+    local jar
+    # shellcheck disable=SC2012 # our own build output: plain names
+    jar=$(ls "$ROOT"/gateway/target/gateway-*.jar 2>/dev/null | head -n 1 || true)
+    if [[ -z "$jar" || ! -d "$ROOT/gateway/target/lib" || ! -d "$ROOT/gateway/target/test-classes" ]] ||
+        [[ -n "$(cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+        log "building: mvn -B -o -q -pl gateway -am package -DskipTests"
+        (cd "$ROOT" && mvn -B -o -q -pl gateway -am package -DskipTests) || die "build failed"
+    fi
+}
+
+# enter_netns "$0" "$@": re-executes the calling script in a new network namespace whose only
+# interface is the loopback (as tests/netns/bin/java does for the ITs), so that browsers' and
+# ICE agents' media can only use 127.0.0.1. BENCH_NETNS=0 runs in the host's namespace.
+enter_netns() {
+    [[ "${BENCH_IN_NETNS:-0}" == 1 || "${BENCH_NETNS:-1}" == 0 ]] && return 0
+    export BENCH_IN_NETNS=1
+    # shellcheck disable=SC2016 # $0 and $@ belong to the inner bash
+    if unshare --net true 2>/dev/null; then
+        exec unshare --net -- bash -c 'ip link set lo up && exec "$0" "$@"' "$@"
+    elif unshare --map-root-user --net true 2>/dev/null; then
+        # shellcheck disable=SC2016
+        exec unshare --map-root-user --net -- bash -c 'ip link set lo up && exec "$0" "$@"' "$@"
+    fi
+    die "unshare --net not permitted here (BENCH_NETNS=0 to run without a namespace)"
+}
+
+cpu_ticks() { # PID : user + system CPU time of the process so far, in clock ticks
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+machine_busy_ticks() { # "busy total" ticks of all CPUs so far (/proc/stat)
+    awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
+}
+
+wait_for_line() { # FILE PATTERN SECONDS [PID that must stay alive]
+    for _ in $(seq 1 $(($3 * 10))); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        if [[ -n "${4:-}" ]] && ! kill -0 "$4" 2>/dev/null; then return 1; fi
+        sleep 0.1
+    done
+    return 1
+}

@@ -213,6 +213,22 @@ async function awaitMedia(page, o, { video }) {
   }
 }
 
+/**
+ * Polls T.stats() every 20 ms until `test` returns true (a string: fails with it), at most
+ * `ms`. Returns the last stats.
+ */
+async function pollStats(page, test, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const s = await stats(page);
+    const r = test(s);
+    if (typeof r === 'string') throw new Failure(`${what}: ${r}`, { stats: s });
+    if (r) return s;
+    if (Date.now() > deadline) throw new Failure(`timeout after ${ms} ms: ${what}`, { stats: s });
+    await sleep(20);
+  }
+}
+
 /** Two stats samples `o.sample` s apart; growth of the counters between them. */
 async function sample(page, o) {
   const a = await stats(page);
@@ -428,6 +444,12 @@ const scenarios = {
       await caller.evaluate((t) => window.T.call(t, { audio: true, video: false }), target);
       await awaitMedia(caller, o, { video: false });
       if (callee) await awaitMedia(callee, o, { video: false });
+      // Playwright's waitForFunction takes the promise T.stats() returns for a truthy value
+      // (awaitMedia can pass at once): poll from here until the page stamped firstAudioIn.
+      for (const p of callee ? [caller, callee] : [caller]) {
+        await pollStats(p, (s) => s.endCause ? `call ended: ${s.endCause}` : Boolean(s.times.firstAudioIn && (p !== caller || s.times.inviteSent)),
+          (o.callTimeout + o.mediaTimeout) * 1000, `${p.name}: audio in`);
+      }
       const tc = (await stats(caller)).times;
       const run = { callerMs: Math.round(tc.firstAudioIn - tc.inviteSent) };
       if (callee) {
@@ -436,7 +458,7 @@ const scenarios = {
       }
       run.bothWaysMs = Math.max(run.callerMs, run.farEndMs ?? run.callerMs);
       runs.push(run);
-      progress('setup-time', { run: i + 1, ...run });
+      progress('setup-time', { run: i + 1, ...run, times: tc });
       await caller.evaluate(() => window.T.hangup());
       await caller.waitForFunction(() => window.T.stats().then((s) => Boolean(s.endCause)), null,
         { timeout: 10000, polling: 100 }).catch(() => { throw new Failure('hangup not confirmed'); });

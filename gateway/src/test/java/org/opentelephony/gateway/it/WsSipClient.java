@@ -24,7 +24,7 @@ import javax.net.ssl.SSLContext;
  * browser client: its Via and Contact name a {@code .invalid} host, it answers digest challenges
  * and the INVITEs the server sends back over the same connection. Built on the JDK's client.
  */
-final class WsSipClient implements AutoCloseable {
+public final class WsSipClient implements AutoCloseable {
   final String user;
   final String host = "c" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8)
       + ".invalid";
@@ -47,8 +47,16 @@ final class WsSipClient implements AutoCloseable {
     if (tls != null) {
       b.sslContext(tls);
     }
+    return connect(b.build(), uri, user);
+  }
+
+  /**
+   * Connects over a shared {@code http} client (each JDK HttpClient has its own selector thread:
+   * a load test with hundreds of connections shares one).
+   */
+  public static WsSipClient connect(HttpClient http, URI uri, String user) throws Exception {
     Holder h = new Holder();
-    WebSocket ws = b.build().newWebSocketBuilder().subprotocols("sip")
+    WebSocket ws = http.newWebSocketBuilder().subprotocols("sip")
         .buildAsync(uri, h).get(10, TimeUnit.SECONDS);
     WsSipClient c = new WsSipClient(user, uri.getScheme().toUpperCase(), ws);
     h.client.complete(c);
@@ -84,7 +92,7 @@ final class WsSipClient implements AutoCloseable {
     }
   }
 
-  void send(String sip) {
+  public void send(String sip) {
     ws.sendText(sip, true).join();
   }
 
@@ -107,14 +115,20 @@ final class WsSipClient implements AutoCloseable {
   }
 
   /** The next message whose first line starts with {@code prefix}; others are skipped. */
-  String await(String prefix) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+  public String await(String prefix) throws InterruptedException {
+    return await(prefix, 10_000);
+  }
+
+  /** Like {@link #await(String)}, waiting at most {@code millis}. */
+  public String await(String prefix, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
     List<String> skipped = new ArrayList<>();
     while (true) {
       long left = deadline - System.nanoTime();
       String m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
       if (m == null) {
-        throw new AssertionError(user + ": no '" + prefix + "' within 10 s; skipped " + skipped);
+        throw new AssertionError(user + ": no '" + prefix + "' within " + millis + " ms; skipped "
+            + skipped);
       }
       if (m.startsWith(prefix)) {
         return m;
@@ -125,7 +139,7 @@ final class WsSipClient implements AutoCloseable {
 
   // -------------------------------------------------------------------- REGISTER
 
-  String register(String password, int expires) throws Exception {
+  public String register(String password, int expires) throws Exception {
     String first = registerRequest(expires, null);
     send(first);
     String challenge = await("SIP/2.0 ");
@@ -145,6 +159,28 @@ final class WsSipClient implements AutoCloseable {
         + cnonce + "\"";
     send(registerRequest(expires, auth));
     return await("SIP/2.0 ");
+  }
+
+  /**
+   * The credentials answering {@code challenge} (the value of a WWW- or Proxy-Authenticate
+   * header, MD5 with qop=auth) for {@code method} on {@code uri}.
+   */
+  public String digest(String challenge, String method, String uri, String password)
+      throws Exception {
+    String realm = param(challenge, "realm");
+    String nonce = param(challenge, "nonce");
+    String ha1 = md5(user + ":" + realm + ":" + password);
+    String ha2 = md5(method + ":" + uri);
+    String cnonce = rnd();
+    String response = md5(ha1 + ":" + nonce + ":00000001:" + cnonce + ":auth:" + ha2);
+    return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce
+        + "\", uri=\"" + uri + "\", response=\"" + response
+        + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"" + cnonce + "\"";
+  }
+
+  /** The {@code .invalid} host of our Via and Contact. */
+  public String host() {
+    return host;
   }
 
   private String registerRequest(int expires, String authorization) {
@@ -194,7 +230,7 @@ final class WsSipClient implements AutoCloseable {
         + "m=audio 49170 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
   }
 
-  static String header(String msg, String name) {
+  public static String header(String msg, String name) {
     for (String line : msg.split("\r\n")) {
       if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
         return line.substring(name.length() + 1).trim();
@@ -211,7 +247,7 @@ final class WsSipClient implements AutoCloseable {
     return m.group(1);
   }
 
-  static String rnd() {
+  public static String rnd() {
     return Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
   }
 

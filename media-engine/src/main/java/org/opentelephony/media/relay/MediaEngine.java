@@ -119,7 +119,7 @@ public final class MediaEngine implements AutoCloseable {
     Map<String, Long> m = counters.snapshot();
     m.put("media_sessions_active", (long) sessions.size());
     if (ice != null) {
-      m.putAll(ice.metrics());
+      m.putAll(ice.metrics()); // drops on the shared ICE port (unknown ufrag etc.), transports
     }
     return m;
   }
