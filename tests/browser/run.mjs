@@ -281,9 +281,15 @@ async function iceRestart(page, o, check, errors, who) {
   await sleep(1000);
   const out = {};
   for (const p of check) {
-    const s = await sample(p, o);
-    errors.push(...mediaOk(s, { video: o.video || check.length > 1 })
-      .map((w) => `${p.name} after ICE restart: ${w}`));
+    // media resumes after the new checks (and, for video, the next keyframe): up to 3 samples
+    let s;
+    let why = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      s = await sample(p, o);
+      why = mediaOk(s, { video: o.video || check.length > 1 });
+      if (why.length === 0) break;
+    }
+    errors.push(...why.map((w) => `${p.name} after ICE restart: ${w}`));
     out[p.name] = { audioInGrowth: s.audioInGrowth, framesDecodedGrowth: s.framesDecodedGrowth,
       pair: s.last.pair };
   }

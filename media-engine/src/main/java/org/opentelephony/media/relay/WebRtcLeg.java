@@ -320,9 +320,14 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
   @Override
   public void onState(IceState from, IceState to) {
     LOG.debug("{}: ICE {} -> {}", name, from, to);
-    if ((to == IceState.CONNECTED || to == IceState.COMPLETED) && !iceUp) {
-      iceUp = true;
-      startDtls();
+    if (to == IceState.CONNECTED || to == IceState.COMPLETED) {
+      if (!iceUp) {
+        iceUp = true;
+        startDtls();
+      } else if (from != IceState.CONNECTED && from != IceState.COMPLETED && srtp != null) {
+        // back after an ICE restart or a consent loss: packets were lost, decoders need a key
+        requestKeyframes();
+      }
     }
   }
 
@@ -330,7 +335,11 @@ final class WebRtcLeg implements IceTransport.PacketHandler, IceTransport.StateL
   public void onConnected(SrtpKeys keys) {
     srtp = new SrtpSession(keys);
     LOG.debug("{}: DTLS-SRTP up ({})", name, keys.profile());
-    // this browser can now show video: ask each sender on the other leg for a keyframe
+    requestKeyframes();
+  }
+
+  /** Asks each video sender on the other leg for a keyframe: this browser can show it now. */
+  private void requestKeyframes() {
     for (Endpoint e : endpoints) {
       if (e.video && e.peer.inboundSsrc >= 0) {
         Keyframes.request(e.peer, e.peer.inboundSsrc);
