@@ -4,7 +4,9 @@
 Sub-commands:
   freeports N            print N distinct free 127.0.0.1 ports (free for UDP and TCP)
   drive ...              drive two baresip instances through their ctrl_tcp sockets
-                         (wait for registration, dial, hold the call, hang up, quit)
+                         (wait for registration, dial, hold the call, hang up, quit);
+                         with --alice-ctrl 0 only bob runs and waits for a call from
+                         another kind of UA (call-test.sh --no-caller)
   analyze ...            measure the WAV files recorded by the sndfile module
   siptrace LOG           summarise the SIP trace (-s) of a baresip log (REGISTER/401/200)
 
@@ -209,12 +211,20 @@ def strip_ansi(s):
 def cmd_drive(a):
     result = {
         "registered": {}, "established": {}, "closed": {}, "error": None,
-        "call_seconds": None,
+        "call_seconds": None, "hangup_by": None,
     }
     alice = Ctrl("alice", a.alice_ctrl, a.alice_pid, os.path.join(a.outdir, "alice.events.jsonl"))
     bob = Ctrl("bob", a.bob_ctrl, a.bob_pid, os.path.join(a.outdir, "bob.events.jsonl"))
     # --bob-ctrl 0: no callee baresip (call-test.sh --no-callee: alice calls another kind of UA)
-    both = [alice, bob] if a.bob_ctrl else [alice]
+    # --alice-ctrl 0: no caller baresip (call-test.sh --no-caller: another UA calls bob)
+    both = [c for c, port in ((alice, a.alice_ctrl), (bob, a.bob_ctrl)) if port]
+    callee_only = not a.alice_ctrl
+    if not both:
+        raise SystemExit("drive: give --alice-ctrl and/or --bob-ctrl")
+    if not callee_only and not a.dial:
+        raise SystemExit("drive: --dial is needed when alice (--alice-ctrl) runs")
+    if callee_only and not a.register:
+        raise SystemExit("drive: --alice-ctrl 0 (callee only) needs --register")
 
     def reg_reason(c):
         """baresip's own 'reg: <aor>: <reason>' log line, e.g. 'Register: Function not
@@ -274,20 +284,37 @@ def cmd_drive(a):
                 time.sleep(0.2)
             for c in both:
                 result["registered"][c.name] = True
-            log("both registered")
+            log("both registered" if len(both) > 1 else "%s registered" % both[0].name)
+            if a.ready_file:
+                with open(a.ready_file + ".tmp", "w") as f:
+                    f.write("registered %s\n" % " ".join(c.name for c in both))
+                os.replace(a.ready_file + ".tmp", a.ready_file)
+            if callee_only:
+                # the line a test waits for before the far end calls (call-test.sh --no-caller)
+                print("READY registered", flush=True)
 
-        # -------------------------------------------------------------- dial
-        log("alice dials %s" % a.dial)
-        r = alice.command("dial", a.dial)
-        if not r.get("ok"):
-            return finish("alice: dial command failed: %s" % r.get("data"))
-        ok, why = wait_event(both, "CALL_ESTABLISHED", a.call_timeout, ("CALL_CLOSED",))
-        for c in both:
-            result["established"][c.name] = bool(c.seen("CALL_ESTABLISHED"))
-        if not ok:
-            return finish("call not established: " + why)
+        if callee_only:
+            # ------------------------------------------- wait for an incoming call
+            log("bob waits up to %.0fs for an incoming call" % a.call_timeout)
+            ok, why = wait_event(both, "CALL_ESTABLISHED", a.call_timeout, ("CALL_CLOSED",))
+            result["established"]["bob"] = bool(bob.seen("CALL_ESTABLISHED"))
+            if not ok:
+                return finish("no incoming call established: " + why)
+            est = bob.seen("CALL_ESTABLISHED")[-1]
+            log("bob: call established with %s" % est.get("peeruri", est.get("param", "?")))
+        else:
+            # ---------------------------------------------------------- dial
+            log("alice dials %s" % a.dial)
+            r = alice.command("dial", a.dial)
+            if not r.get("ok"):
+                return finish("alice: dial command failed: %s" % r.get("data"))
+            ok, why = wait_event(both, "CALL_ESTABLISHED", a.call_timeout, ("CALL_CLOSED",))
+            for c in both:
+                result["established"][c.name] = bool(c.seen("CALL_ESTABLISHED"))
+            if not ok:
+                return finish("call not established: " + why)
+            log("call established on both sides")
         t_est = time.time()
-        log("call established on both sides")
         for c in both:
             # menu's per-call status line ("[0:00:01] audio=...") only clutters the log;
             # 'statmode' (like 'mute') only exists while a call is active
@@ -301,6 +328,10 @@ def cmd_drive(a):
         # ------------------------------------------------------ hold the call
         end = t_est + a.seconds
         while time.time() < end:
+            if callee_only and bob.seen("CALL_CLOSED"):
+                # the far end (the caller) hung up: that is how this mode normally ends
+                result["hangup_by"] = "remote"
+                break
             for c in both:
                 if c.seen("CALL_CLOSED"):
                     return finish("%s: call closed prematurely after %.1fs: %s" % (
@@ -311,9 +342,15 @@ def cmd_drive(a):
         result["call_seconds"] = round(time.time() - t_est, 2)
 
         # ------------------------------------------------------------ hangup
-        log("alice hangs up after %.1fs" % result["call_seconds"])
-        alice.command("hangup")
-        ok, why = wait_event(both, "CALL_CLOSED", a.hangup_timeout)
+        if result["hangup_by"] == "remote":
+            log("the far end hung up after %.1fs" % result["call_seconds"])
+            ok, why = True, ""
+        else:
+            hanger = bob if callee_only else alice
+            log("%s hangs up after %.1fs" % (hanger.name, result["call_seconds"]))
+            result["hangup_by"] = hanger.name
+            hanger.command("hangup")
+            ok, why = wait_event(both, "CALL_CLOSED", a.hangup_timeout)
         for c in both:
             closed = c.seen("CALL_CLOSED")
             result["closed"][c.name] = bool(closed)
@@ -458,12 +495,16 @@ def main():
     f.add_argument("n", type=int)
 
     d = sub.add_parser("drive")
-    d.add_argument("--alice-ctrl", type=int, required=True)
+    d.add_argument("--alice-ctrl", type=int, required=True, help="0: no caller baresip")
     d.add_argument("--bob-ctrl", type=int, required=True, help="0: no callee baresip")
     d.add_argument("--alice-pid", type=int, default=0)
     d.add_argument("--bob-pid", type=int, default=0)
-    d.add_argument("--dial", required=True)
-    d.add_argument("--seconds", type=float, default=5)
+    d.add_argument("--dial", default="", help="what alice dials (not used with --alice-ctrl 0)")
+    d.add_argument("--seconds", type=float, default=5,
+                   help="call length; with --alice-ctrl 0 the longest bob keeps the call "
+                        "before hanging up himself (the far end usually hangs up first)")
+    d.add_argument("--ready-file", default=None,
+                   help="written (atomically) once every UA is registered")
     d.add_argument("--register", action="store_true")
     d.add_argument("--mute", choices=["alice", "bob"], default=None)
     d.add_argument("--start-timeout", type=float, default=10)

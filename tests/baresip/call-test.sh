@@ -4,6 +4,7 @@
 #   tests/baresip/call-test.sh --server 127.0.0.1:PORT [--transport udp|tcp]
 #        [--caller-codec pcmu|pcma|opus] [--callee-codec pcmu|pcma|opus] [--seconds 5]
 #   tests/baresip/call-test.sh --direct [...]      # self-test: no server, alice dials bob's address
+#   tests/baresip/call-test.sh --server IP:PORT --no-caller [...]  # bob only; another UA calls him
 #
 # Exit 0 only if: both UAs registered (server mode: REGISTER answered 200), the call was
 # established on both sides, it was closed on both sides after alice hung up, and the
@@ -24,10 +25,19 @@ usage: call-test.sh (--server HOST:PORT | --direct) [options]
   --no-callee            start alice only: she calls --dial (another UA, e.g. a browser, answers);
                          only alice's side is checked (received audio: --callee-tone is the far
                          end's tone)
+  --no-caller            start bob only (auto-answer, registered with --server): once registered
+                         he prints "READY registered", waits up to --call-timeout for a call from
+                         another UA (e.g. a browser), keeps it until the far end hangs up or
+                         --seconds elapse (then bob hangs up); only bob's side is checked
+                         (received audio: --caller-tone is the far end's tone)
+  --call-timeout S       how long the call may take to be established (default 15; --no-caller:
+                         how long bob waits for the incoming call, default 60)
+  --ready-file F         --no-caller: also write F once bob is registered
   --transport udp|tcp    SIP transport (default udp)
   --caller-codec C       alice's only audio codec: pcmu, pcma or opus (default pcmu)
   --callee-codec C       bob's only audio codec (default pcmu)
-  --seconds N            how long the call is held before alice hangs up (default 5)
+  --seconds N            how long the call is held before alice hangs up (default 5);
+                         --no-caller: the longest bob keeps the call before he hangs up
   --domain D             SIP domain of the accounts (default localhost)
   --caller USER:PASS     (default alice:alice123)
   --callee USER:PASS     (default bob:bob123)
@@ -37,12 +47,14 @@ usage: call-test.sh (--server HOST:PORT | --direct) [options]
   --callee-tone HZ       sine tone bob sends (default 1000)
   --no-tone-check        only check energy, not that the received tone is the peer's
   --min-rms R            minimum RMS of received audio, 16-bit scale (default 1000)
-  --min-active S         minimum seconds of non-silent received audio (default: half of --seconds)
+  --min-active S         minimum seconds of non-silent received audio (default: half of --seconds;
+                         --no-caller: half of the call's actual length, at least 1)
   --mute caller|callee   mute that side once the call is up (negative self-test: must FAIL)
   --workdir DIR          put configs/logs/recordings in DIR (kept); default: a temp dir,
                          removed on success, kept on failure
   --keep                 keep the temp dir even on success
-  --timeout S            hard bound for the whole run (default: seconds + 60)
+  --timeout S            hard bound for the whole run (default: seconds + 60;
+                         --no-caller: call-timeout + seconds + 60)
   -h, --help
 EOF
 }
@@ -50,7 +62,7 @@ EOF
 MODE="" SERVER="" TRANSPORT=udp CALLER_CODEC=pcmu CALLEE_CODEC=pcmu SECONDS_=5
 DOMAIN=localhost CALLER=alice:alice123 CALLEE=bob:bob123 DIAL="" REGINT=3600
 CALLER_TONE=440 CALLEE_TONE=1000 TONE_CHECK=1 MIN_RMS=1000 MIN_ACTIVE="" MUTE=""
-WORKDIR="" KEEP=0 TIMEOUT="" NO_CALLEE=0
+WORKDIR="" KEEP=0 TIMEOUT="" NO_CALLEE=0 NO_CALLER=0 CALL_TIMEOUT="" READY_FILE=""
 
 die() { echo "call-test: $*" >&2; exit 2; }
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "option $1 needs a value"; }
@@ -60,6 +72,9 @@ while [ $# -gt 0 ]; do
         --server) need "$@"; MODE=server; SERVER="$2"; shift 2;;
         --direct) MODE=direct; shift;;
         --no-callee) NO_CALLEE=1; shift;;
+        --no-caller) NO_CALLER=1; shift;;
+        --call-timeout) need "$@"; CALL_TIMEOUT="$2"; shift 2;;
+        --ready-file) need "$@"; READY_FILE="$2"; shift 2;;
         --transport) need "$@"; TRANSPORT="$2"; shift 2;;
         --caller-codec) need "$@"; CALLER_CODEC="$2"; shift 2;;
         --callee-codec) need "$@"; CALLEE_CODEC="$2"; shift 2;;
@@ -105,8 +120,23 @@ if [ "$MODE" = server ]; then
 fi
 CALLER_USER=${CALLER%%:*} CALLER_PASS=${CALLER#*:}
 CALLEE_USER=${CALLEE%%:*} CALLEE_PASS=${CALLEE#*:}
-[ -n "$MIN_ACTIVE" ] || MIN_ACTIVE=$(python3 -c "print(round($SECONDS_ * 0.5, 2))")
-[ -n "$TIMEOUT" ] || TIMEOUT=$(python3 -c "print(int($SECONDS_ + 60))")
+if [ "$NO_CALLER" = 1 ]; then
+    [ "$NO_CALLEE" = 0 ] || die "--no-caller and --no-callee exclude each other"
+    [ "$MODE" = server ] || die "--no-caller needs --server (bob must register to be called)"
+    [ -z "$MUTE" ] || die "--mute is not supported with --no-caller"
+    [ -n "$CALL_TIMEOUT" ] || CALL_TIMEOUT=60
+fi
+[ -n "$CALL_TIMEOUT" ] || CALL_TIMEOUT=15
+[[ "$CALL_TIMEOUT" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--call-timeout must be a number"
+# --no-caller: the call's length is decided by the far end; MIN_ACTIVE is set after the call
+[ -n "$MIN_ACTIVE" ] || [ "$NO_CALLER" = 1 ] || MIN_ACTIVE=$(python3 -c "print(round($SECONDS_ * 0.5, 2))")
+if [ -z "$TIMEOUT" ]; then
+    if [ "$NO_CALLER" = 1 ]; then
+        TIMEOUT=$(python3 -c "print(int($CALL_TIMEOUT + $SECONDS_ + 60))")
+    else
+        TIMEOUT=$(python3 -c "print(int($SECONDS_ + 60))")
+    fi
+fi
 
 command -v baresip >/dev/null || die "baresip not installed (apt-get install -y baresip-core)"
 command -v python3 >/dev/null || die "python3 not found"
@@ -227,24 +257,32 @@ start_ua() { # NAME
     timeout -k 3 "$TIMEOUT" baresip -s -f "$WORKDIR/$1" </dev/null >"$WORKDIR/$1.log" 2>&1 &
     PIDS+=($!)
 }
-start_ua alice; ALICE_PID=${PIDS[0]}
-if [ "$NO_CALLEE" = 1 ]; then
-    BOB_PID=0 BOB_CTRL=0
-    [ -n "$DIAL" ] && [ "$MODE" = server ] || die "--no-callee needs --server and --dial"
+if [ "$NO_CALLER" = 1 ]; then
+    ALICE_PID=0 ALICE_CTRL=0
+    start_ua bob; BOB_PID=${PIDS[0]}
+    UAS=(bob)
 else
-    start_ua bob; BOB_PID=${PIDS[1]}
+    start_ua alice; ALICE_PID=${PIDS[0]}
+    if [ "$NO_CALLEE" = 1 ]; then
+        BOB_PID=0 BOB_CTRL=0
+        [ -n "$DIAL" ] && [ "$MODE" = server ] || die "--no-callee needs --server and --dial"
+    else
+        start_ua bob; BOB_PID=${PIDS[1]}
+    fi
+    UAS=(alice); [ "$NO_CALLEE" = 1 ] || UAS+=(bob)
 fi
-UAS=(alice); [ "$NO_CALLEE" = 1 ] || UAS+=(bob)
 
 REG_ARG=(); [ "$MODE" = server ] && REG_ARG=(--register)
 MUTE_ARG=()
 [ "$MUTE" = caller ] && MUTE_ARG=(--mute alice)
 [ "$MUTE" = callee ] && MUTE_ARG=(--mute bob)
+EXTRA_ARG=(--call-timeout "$CALL_TIMEOUT")
+[ -n "$READY_FILE" ] && EXTRA_ARG+=(--ready-file "$READY_FILE")
 # run in the background and `wait`: a TERM/INT sent to this script then runs the trap at once
 timeout -k 3 "$TIMEOUT" python3 "$DRIVER" drive \
     --alice-ctrl "$ALICE_CTRL" --bob-ctrl "$BOB_CTRL" \
     --alice-pid "$ALICE_PID" --bob-pid "$BOB_PID" \
-    --dial "$DIAL" --seconds "$SECONDS_" "${REG_ARG[@]}" "${MUTE_ARG[@]}" \
+    --dial "$DIAL" --seconds "$SECONDS_" "${REG_ARG[@]}" "${MUTE_ARG[@]}" "${EXTRA_ARG[@]}" \
     --outdir "$WORKDIR" --result "$WORKDIR/result.json" &
 DRIVER_PID=$!
 PIDS+=("$DRIVER_PID")
@@ -253,7 +291,8 @@ DRIVE_RC=$?
 
 # the driver sent "quit"; give both a bounded time to unregister and exit
 for i in $(seq 1 100); do
-    kill -0 "$ALICE_PID" 2>/dev/null || { [ "$BOB_PID" != 0 ] && kill -0 "$BOB_PID" 2>/dev/null; } || break
+    { [ "$ALICE_PID" != 0 ] && kill -0 "$ALICE_PID" 2>/dev/null; } \
+        || { [ "$BOB_PID" != 0 ] && kill -0 "$BOB_PID" 2>/dev/null; } || break
     sleep 0.1
 done
 for p in "${PIDS[@]}"; do
@@ -299,7 +338,14 @@ done
 
 # audio: what alice decoded must be bob's tone and vice versa
 if [ "$TONE_CHECK" = 1 ]; then A_EXP=$CALLEE_TONE; B_EXP=$CALLER_TONE; else A_EXP=0; B_EXP=0; fi
-SPECS=("alice:$A_EXP"); [ "$NO_CALLEE" = 1 ] || SPECS+=("bob:$B_EXP")
+if [ "$NO_CALLER" = 1 ]; then
+    SPECS=("bob:$B_EXP")
+    CALL_S=$(res "r.get('call_seconds') or 0")
+    echo "  call held ${CALL_S:-0}s, hung up by: $(res "r.get('hangup_by')")"
+    [ -n "$MIN_ACTIVE" ] || MIN_ACTIVE=$(python3 -c "print(round(max(1.0, ${CALL_S:-0} * 0.5), 2))")
+else
+    SPECS=("alice:$A_EXP"); [ "$NO_CALLEE" = 1 ] || SPECS+=("bob:$B_EXP")
+fi
 for spec in "${SPECS[@]}"; do
     ua=${spec%%:*} exp=${spec#*:}
     printf '  '

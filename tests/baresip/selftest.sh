@@ -27,6 +27,33 @@ case_() {
     fi
 }
 
+# pair_case NAME EXPECT BOB-ARGS... : call-test.sh --no-caller (bob) and, once bob printed
+# "READY registered", call-test.sh --no-callee (alice) dialling him; the case's result is bob's
+# (the mode under test). Needs the mock (MOCK_PORT).
+pair_case() {
+    local name=$1 expect=$2; shift 2
+    local log alog rc got out bpid
+    log=$(mktemp "${TMPDIR:-/tmp}/baresip-selftest.XXXXXX"); alog="$log.alice"
+    timeout 150 "$HERE/call-test.sh" --server "127.0.0.1:$MOCK_PORT" --no-caller "$@" >"$log" 2>&1 &
+    bpid=$!
+    for _ in $(seq 1 200); do  # bounded: 20 s
+        grep -q "^READY registered" "$log" 2>/dev/null && break
+        kill -0 "$bpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q "^READY registered" "$log" && timeout 60 "$HERE/call-test.sh" --server "127.0.0.1:$MOCK_PORT" \
+        --no-callee --dial sip:bob@localhost --seconds "$S" >"$alog" 2>&1
+    wait "$bpid"; rc=$?
+    got=fail; [ $rc = 0 ] && got=pass
+    out=$(grep -E "^FIRST FAILURE|^RESULT" "$log" | tr '\n' ' ')
+    if [ "$got" = "$expect" ]; then
+        PASS=$((PASS + 1)); echo "ok   $name (expected $expect, got $got) $out"
+        rm -f "$log" "$alog"
+    else
+        FAIL=$((FAIL + 1)); echo "FAIL $name (expected $expect, got $got, rc=$rc) $out -- log: $log"
+    fi
+}
+
 start_mock() { # ARGS... ; sets MOCK_PORT, MOCK_PID
     MOCK_PORT=$(python3 "$HERE/baresip_driver.py" freeports 1)
     MOCK_LOG="${TMPDIR:-/tmp}/baresip-selftest-mock-$MOCK_PORT.log"
@@ -55,6 +82,12 @@ start_mock && {
     case_ mock-udp-md5       pass --server "127.0.0.1:$MOCK_PORT" --seconds "$S"
     case_ mock-tcp-md5       pass --server "127.0.0.1:$MOCK_PORT" --seconds "$S" --transport tcp
     case_ mock-wrong-pass    fail --server "127.0.0.1:$MOCK_PORT" --seconds "$S" --caller alice:wrong
+    # --no-caller: bob alone, called by another UA (here a --no-callee alice); alice hangs up
+    pair_case mock-no-caller         pass --seconds 20
+    # ... and bob must hear the caller's tone (alice sends 440, not 1000)
+    pair_case mock-no-caller-tone    fail --seconds 20 --caller-tone 1000
+    # nobody calls: bounded wait, then FAIL
+    case_ mock-no-caller-no-call fail --server "127.0.0.1:$MOCK_PORT" --no-caller --call-timeout 2
     stop_mock
 }
 start_mock --auth-invite --no-qop && {

@@ -160,6 +160,63 @@ class SdkCallIT {
     }
   }
 
+  /**
+   * An SDK user calls a real softphone: baresip, registered as carol (pcmu) or dave (opus) and
+   * answering automatically, is called with the SDK, talks ~6 s, and the SDK side ends the call.
+   * The page hears baresip (inbound audio grows); baresip heard the page's tone (the script's
+   * exit code: energy and the {@value #PAGE_TONE} Hz tone in what it decoded).
+   */
+  @Test
+  void sdkUserCallsBaresipPhone() throws Exception {
+    for (String codec : List.of("pcmu", "opus")) {
+      String caller = codec.equals("pcmu") ? "u7" : "u8";
+      String phone = codec.equals("pcmu") ? "carol" : "dave";
+      Path out = TARGET.resolve("sdk-to-baresip-" + codec + ".log");
+      Path ready = TARGET.resolve("sdk-to-baresip-" + codec + ".ready");
+      Files.deleteIfExists(ready);
+      // --seconds: the longest baresip keeps the call; the SDK side normally ends it first
+      Process p = new ProcessBuilder(List.of("bash", BARESIP.toString(), "--no-caller",
+          "--server", server.sipAddress(), "--callee", phone + ":" + ItSupport.password(phone),
+          "--callee-codec", codec, "--caller-tone", "" + PAGE_TONE, "--seconds", "30",
+          "--call-timeout", "60", "--ready-file", ready.toString()))
+          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      try {
+        ItSupport.await("baresip " + phone + " registered (" + out + ")", 30_000, () -> {
+          if (Files.exists(ready)) {
+            return java.util.Optional.of(true);
+          }
+          if (!p.isAlive()) {
+            throw new AssertionError(codec + ": baresip ended before registering; see " + out
+                + ":\n" + readQuietly(out));
+          }
+          return java.util.Optional.empty();
+        });
+        JsonNode r = sdk(server, "call-out", caller + ":pw-" + caller, "--target", phone,
+            "--hold", "4");
+        assertTrue(r.path("audioInGrowth").asLong() > 0, codec + ": the page hears baresip: " + r);
+        assertEquals("hangup_local", r.path("reason").asText(), codec + ": " + r);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          throw new AssertionError(codec + ": baresip did not finish; see " + out);
+        }
+        String log = readQuietly(out);
+        assertEquals(0, p.exitValue(), codec + ": baresip heard no SDK audio; see " + out + ":\n"
+            + log + "\nsdk page: " + r);
+        assertTrue(log.contains("hung up by: remote"), codec + ": the SDK ended the call: " + log);
+      } finally {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static String readQuietly(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (java.io.IOException e) {
+      return "(" + e + ")";
+    }
+  }
+
   /** baresip calls an SDK user, who answers with the SDK: audio both ways (opus and pcmu). */
   @Test
   void baresipCallsSdkUser() throws Exception {
