@@ -498,6 +498,8 @@ const scenarios = {
       if (o.filter) {
         // keep media on 127.0.0.1 when run outside a loopback-only namespace
         await p.addScriptTag({ type: 'module', content: o.harness });
+        // a module script runs asynchronously: wait until it has defined window.H
+        await p.waitForFunction(() => Boolean(window.H?.__filter), null, { timeout: 15000 });
         await p.evaluate(() => {
           window.demo.client.options.sdpTransform = window.H.__filter;
           window.demo.client.options.candidateFilter = window.H.__candidateFilter;

@@ -118,6 +118,12 @@ class SdkCallIT {
     assertEquals(403, r.at("/attempt/code").asInt());
   }
 
+  /** Hold (a sendonly re-offer) stops the held side's inbound audio; resume brings it back. */
+  @Test
+  void holdAndResume() throws Exception {
+    sdk(server, "hold", "u21:pw-u21,u22:pw-u22");
+  }
+
   /** The caller's WebSocket closes mid-call; the SDK reconnects; media and events go on. */
   @Test
   void reconnectMidCallKeepsTheCall() throws Exception {

@@ -12,7 +12,7 @@ import org.opentelephony.gateway.TelephonyServer;
 
 /**
  * A real server started in the test JVM on free loopback ports with a fresh data folder, with
- * test accounts {@code u1..u20} (password {@code pw-uN}) besides the demo accounts.
+ * test accounts {@code u1..u30} (password {@code pw-uN}) besides the demo accounts.
  */
 final class ServerFixture implements AutoCloseable {
   final int sipPort;
@@ -71,7 +71,7 @@ final class ServerFixture implements AutoCloseable {
     for (String demo : List.of("alice", "bob", "carol", "dave")) {
       seeds.add(Map.of("user", demo, "password", demo + "123"));
     }
-    for (int i = 1; i <= 20; i++) {
+    for (int i = 1; i <= 30; i++) {
       seeds.add(Map.of("user", "u" + i, "password", "pw-u" + i));
     }
     m.put("accounts.seed", seeds);
