@@ -170,7 +170,7 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
       return null;
     }
     try {
-      return ApiSession.JSON.readTree(call.mediaStats());
+      return ApiEvents.JSON.readTree(call.mediaStats());
     } catch (Exception e) {
       return null;
     }
@@ -178,7 +178,7 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
 
   private void tickStats() {
     for (ApiSession s : sessions.values()) {
-      s.executor.execute(s::tickStats);
+      s.executor.execute(s.stats::tick);
     }
   }
 
@@ -191,7 +191,7 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
       ua.respond(tx, 480, null, null, null);
       return;
     }
-    s.executor.execute(() -> s.onIncomingInvite(tx));
+    s.executor.execute(() -> s.sip.onIncomingInvite(tx));
   }
 
   @Override
@@ -203,14 +203,14 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
       }
       return;
     }
-    s.executor.execute(() -> s.onInDialogRequest(call, request, tx));
+    s.executor.execute(() -> s.sip.onInDialogRequest(call, request, tx));
   }
 
   @Override
   public void onResponse(ApiCall call, ClientTransaction tx, Response response) {
     ApiSession s = sessions.get(call.user);
     if (s != null) {
-      s.executor.execute(() -> s.onResponse(call, tx, response));
+      s.executor.execute(() -> s.sip.onResponse(call, tx, response));
     } else if (response.getStatusCode() / 100 == 2 && tx.getDialog() != null
         && Request.INVITE.equals(tx.getRequest().getMethod())) {
       ua.ack(tx, response);
@@ -222,7 +222,7 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
   public void onTimeout(ApiCall call, Request request) {
     ApiSession s = sessions.get(call.user);
     if (s != null) {
-      s.executor.execute(() -> s.onTimeout(call, request));
+      s.executor.execute(() -> s.sip.onTimeout(call, request));
     }
   }
 

@@ -1,37 +1,36 @@
 package org.opentelephony.gateway.api;
 
+import static org.opentelephony.gateway.api.ApiEvents.JSON;
+import static org.opentelephony.gateway.api.ApiEvents.event;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sip.ClientTransaction;
-import javax.sip.ServerTransaction;
-import javax.sip.header.CSeqHeader;
-import javax.sip.header.FromHeader;
-import javax.sip.header.Header;
 import javax.sip.message.Request;
-import javax.sip.message.Response;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opentelephony.sip.call.CallState;
-import org.opentelephony.sip.transport.SipContext;
 import org.opentelephony.sip.util.SerialExecutor;
 
 /**
- * One logged-in API user: its calls, its current WebSocket (if any) and the call logic between
- * the JSON messages and the SIP leg of each call. Everything runs on the session's serial
- * executor. The session outlives a dropped socket for the reconnection window while it has calls.
+ * One logged-in API user: its calls, its current WebSocket (if any) and what the client's JSON
+ * messages do to the calls. Everything runs on the session's serial executor. The session
+ * outlives a dropped socket for the reconnection window while it has calls.
+ *
+ * <p>Its other parts, on the same executor: {@link ApiSipEvents} (what the SIP leg reports),
+ * {@link ApiStats} (the periodic statistics) and {@link ApiEvents} (sending to the client). Every
+ * state change of a call goes through {@link #changeState}.
  */
 final class ApiSession {
   private static final Logger LOG = LogManager.getLogger(ApiSession.class);
-  static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where events go: the user's WebSocket. */
   interface Socket {
@@ -43,7 +42,12 @@ final class ApiSession {
   final String user;
   final String id = UUID.randomUUID().toString();
   final SerialExecutor executor;
+  /** The SIP leg's reports for this session's calls; call on {@link #executor}. */
+  final ApiSipEvents sip;
+  /** The statistics tick; call on {@link #executor}. */
+  final ApiStats stats;
   private final ApiService service;
+  private final ApiEvents events;
   private final Map<String, ApiCall> calls = new LinkedHashMap<>();
   private final Map<String, ApiCall> ended = new LinkedHashMap<>();
   private Socket socket;
@@ -54,6 +58,9 @@ final class ApiSession {
     this.user = user;
     this.service = service;
     this.executor = new SerialExecutor(service.workers(), "apiSession", user);
+    this.events = new ApiEvents(() -> socket);
+    this.sip = new ApiSipEvents(this, service, events);
+    this.stats = new ApiStats(this, service, events);
   }
 
   // ------------------------------------------------------------------ connection
@@ -85,7 +92,7 @@ final class ApiSession {
       o.put("audio", c.audio);
       o.put("video", c.video);
     }
-    send(ready);
+    events.send(ready);
   }
 
   /** {@code s} closed: the calls wait for a reconnection, or the session ends now. */
@@ -162,7 +169,7 @@ final class ApiSession {
 
   private void dispatch(String type, JsonNode m) throws ApiError {
     switch (type) {
-      case "ping" -> send(event("pong", null));
+      case "ping" -> events.send(event("pong", null));
       case "call.make" -> make(m);
       case "call.answer" -> answer(live(m), m);
       case "call.reject" -> reject(live(m), "busy".equals(m.path("reason").asText()));
@@ -217,11 +224,11 @@ final class ApiSession {
     start.put("to", toUser);
     start.put("audio", audio);
     start.put("video", video);
-    send(start);
+    events.send(start);
     ObjectNode pending = event("call.stateChange", c);
     pending.putNull("previous");
     pending.put("state", CallState.PENDING.name());
-    send(pending);
+    events.send(pending);
     try {
       c.sipCallId = service.ua().invite(c, user, toUser, ruri, c.localSdp, c.extraParam);
     } catch (Exception e) {
@@ -328,254 +335,35 @@ final class ApiSession {
     }
   }
 
-  private void flushCandidates(ApiCall c) {
-    List<String> queued = new ArrayList<>(c.pendingCandidates);
-    c.pendingCandidates.clear();
-    for (String cand : queued) {
-      if (!service.addCandidate(c, cand)) {
-        LOG.debug("call {}: candidate not delivered", c.id);
-      }
-    }
-  }
-
   private static void requireAnswered(ApiCall c) throws ApiError {
     if (!c.answered()) {
       throw new ApiError(409, "call is " + c.state() + ", not answered");
     }
   }
 
-  // ------------------------------------------------------------------ SIP events
+  // ------------------------------------------------------------------ calls
 
-  /** A new INVITE for this user. */
-  /**
-   * The id of an incoming call: the caller's own id when the caller is an API user too (both
-   * parties then name the call alike), else a new one.
-   */
-  private String incomingCallId(Request req) {
-    Header ref = req.getHeader(ApiUserAgent.CALL_REF_HEADER);
-    if (ref != null) {
-      String h = ref.toString();
-      String id = h.substring(h.indexOf(':') + 1).trim();
-      if (id.matches("[A-Za-z0-9-]{8,64}") && !calls.containsKey(id)) {
-        return id;
-      }
-    }
-    return UUID.randomUUID().toString();
+  /** Whether {@code id} names a live (not yet ended) call of this session. */
+  boolean hasLiveCall(String id) {
+    return calls.containsKey(id);
   }
 
-  void onIncomingInvite(ServerTransaction tx) {
-    Request req = tx.getRequest();
-    String sdp = ApiUserAgent.body(req);
-    if (closed || sdp == null) {
-      service.ua().respond(tx, closed ? 480 : 488, null, null, null);
-      return;
-    }
-    FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
-    String caller = from.getAddress().getURI() instanceof javax.sip.address.SipURI s
-        && s.getUser() != null ? s.getUser() : from.getAddress().getURI().toString();
-    boolean video = sdp.matches("(?s).*(^|\\n)m=video [1-9].*");
-    boolean audio = sdp.matches("(?s).*(^|\\n)m=audio [1-9].*");
-    ApiCall c = new ApiCall(incomingCallId(req), ApiCall.Direction.INCOMING, user, caller,
-        audio, video);
-    c.incomingTx = tx;
-    c.dialog = tx.getDialog();
-    c.toTag = SipContext.newTag();
-    c.sipCallId = ((javax.sip.header.CallIdHeader) req.getHeader("Call-ID")).getCallId();
-    Header extra = req.getHeader("X-Extra-Param");
-    if (extra != null) {
-      String h = extra.toString();
-      c.extraParam = h.substring(h.indexOf(':') + 1).trim();
-    }
-    service.ua().track(c.sipCallId, c);
+  /** Registers a new call (incoming ones arrive through {@link ApiSipEvents}). */
+  void addLiveCall(ApiCall c) {
     calls.put(c.id, c);
-    service.ua().respond(tx, 180, c.toTag, user, null);
-    ObjectNode ev = event("call.receive", c);
-    ev.put("caller", caller);
-    ev.put("callee", user);
-    ev.put("audio", audio);
-    ev.put("video", video);
-    ev.put("extraParam", c.extraParam);
-    ev.put("time", java.time.Instant.ofEpochMilli(c.createdAt).toString());
-    ev.put("sdp", sdp);
-    send(ev);
-    changeState(c, CallState.RINGING, null);
   }
 
-  void onResponse(ApiCall c, ClientTransaction tx, Response r) {
-    int status = r.getStatusCode();
-    String method = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod();
-    if (!Request.INVITE.equals(method)) {
-      if (status >= 300 && Request.INFO.equals(method) && !c.ended()) {
-        sendError(new ApiError(502, "the other party refused the update: " + status + " "
-            + r.getReasonPhrase()), c.id, null);
-      }
-      return;
-    }
-    if (tx != c.inviteTx) {
-      onReofferResponse(c, tx, r);
-      return;
-    }
-    if (status < 200) {
-      if (status > 100) {
-        c.provisionalSeen = true;
-        if (c.cancelPending) {
-          c.cancelPending = false;
-          service.ua().cancel(tx);
-        }
-        changeState(c, CallState.RINGING, null);
-      }
-      return;
-    }
-    if (status < 300) {
-      service.ua().ack(tx, r);
-      c.dialog = tx.getDialog();
-      if (c.ended()) {
-        service.ua().inDialog(c, c.dialog, Request.BYE, null, null); // answered after a cancel
-        return;
-      }
-      ObjectNode sdp = event("call.sdp", c);
-      sdp.put("sdpType", "answer");
-      sdp.put("sdp", ApiUserAgent.body(r));
-      send(sdp);
-      changeState(c, CallState.CONNECTING, null);
-      changeState(c, CallState.TALKING, null);
-      flushCandidates(c);
-      return;
-    }
-    if ((status == 407 || status == 401) && !c.authTried && !c.ended()) {
-      c.authTried = true;
-      String ha1 = service.ha1(user);
-      if (ha1 != null && service.ua().authenticate(c, r, user, ha1)) {
-        return;
-      }
-    }
-    changeState(c, CallState.ENDED, ApiEndReason.fromStatus(status, r.getReasonPhrase()));
+  /** The live calls, read-only (for the statistics). */
+  Collection<ApiCall> liveCalls() {
+    return Collections.unmodifiableCollection(calls.values());
   }
 
-  private void onReofferResponse(ApiCall c, ClientTransaction tx, Response r) {
-    int status = r.getStatusCode();
-    if (status < 200) {
-      return;
-    }
-    if (status < 300) {
-      service.ua().ack(tx, r);
-      ObjectNode sdp = event("call.sdp", c);
-      sdp.put("sdpType", "answer");
-      sdp.put("sdp", ApiUserAgent.body(r));
-      send(sdp);
-    } else if (!c.ended()) {
-      sendError(new ApiError(502, "the other party refused the new offer: " + status + " "
-          + r.getReasonPhrase()), c.id, null);
-    }
-  }
-
-  void onInDialogRequest(ApiCall c, Request req, ServerTransaction tx) {
-    String method = req.getMethod();
-    switch (method) {
-      case Request.ACK -> {
-        if (c.direction == ApiCall.Direction.INCOMING && c.state() == CallState.CONNECTING) {
-          changeState(c, CallState.TALKING, null);
-          flushCandidates(c);
-        }
-      }
-      case Request.BYE -> {
-        service.ua().respond(tx, 200, null, user, null);
-        changeState(c, CallState.ENDED, ApiEndReason.HANGUP_REMOTE);
-      }
-      case Request.CANCEL -> {
-        service.ua().respond(tx, 200, null, user, null);
-        if (c.direction == ApiCall.Direction.INCOMING && !c.answered() && !c.ended()) {
-          service.ua().respond(c.incomingTx, 487, c.toTag, user, null);
-          changeState(c, CallState.ENDED, ApiEndReason.CANCELED);
-        }
-      }
-      case Request.INFO -> {
-        service.ua().respond(tx, 200, null, user, null);
-        String body = ApiUserAgent.body(req);
-        if (ApiUserAgent.MUTE_TYPE.equals(ApiUserAgent.contentType(req)) && body != null) {
-          try {
-            JsonNode m = JSON.readTree(body);
-            ObjectNode ev = event("call.mute", c);
-            ev.put("kind", m.path("kind").asText());
-            ev.put("muted", m.path("muted").asBoolean());
-            send(ev);
-          } catch (Exception e) {
-            LOG.debug("call {}: bad mute body", c.id);
-          }
-        } else {
-          ObjectNode ev = event("call.update", c);
-          ev.put("info", body == null ? "" : body);
-          send(ev);
-        }
-      }
-      case Request.INVITE -> {
-        String sdp = ApiUserAgent.body(req);
-        if (sdp == null) {
-          service.ua().respond(tx, 200, null, user, c.localSdp); // offer-less re-INVITE
-        } else if (socket == null) {
-          service.ua().respond(tx, 200, null, user, c.localSdp);
-        } else {
-          c.pendingReoffer = tx;
-          ObjectNode ev = event("call.sdp", c);
-          ev.put("sdpType", "offer");
-          ev.put("sdp", sdp);
-          send(ev);
-        }
-      }
-      case Request.UPDATE -> service.ua().respond(tx,
-          ApiUserAgent.body(req) == null ? 200 : 488, null, user, null);
-      default -> service.ua().respond(tx, 405, null, user, null);
-    }
-  }
-
-  void onTimeout(ApiCall c, Request req) {
-    if (Request.INVITE.equals(req.getMethod()) && c.inviteTx != null
-        && req == c.inviteTx.getRequest() && !c.answered()) {
-      changeState(c, CallState.ENDED, ApiEndReason.FAILED);
-    } else if (Request.BYE.equals(req.getMethod())) {
-      LOG.debug("call {}: BYE timed out", c.id);
-    }
-  }
-
-  // ------------------------------------------------------------------ statistics
-
-  /** Sends call.stats and (when changed) call.media for every TALKING call. */
-  void tickStats() {
-    if (socket == null) {
-      return;
-    }
-    for (ApiCall c : calls.values()) {
-      if (c.state() != CallState.TALKING) {
-        continue;
-      }
-      JsonNode streams = service.mediaStats(c);
-      if (streams == null) {
-        continue;
-      }
-      ObjectNode st = event("call.stats", c);
-      st.set("streams", streams);
-      send(st);
-      String leg = c.direction == ApiCall.Direction.OUTGOING ? "caller" : "callee";
-      JsonNode t = streams.path(0).path(leg).path("transport");
-      ObjectNode media = event("call.media", c);
-      media.put("ice", t.path("ice").asText("none"));
-      media.put("dtls", t.path("dtls").asText("none"));
-      if (t.path("dtlsFailure").isTextual()) {
-        media.put("dtlsFailure", t.get("dtlsFailure").asText());
-      } else {
-        media.putNull("dtlsFailure");
-      }
-      String key = media.toString();
-      if (!key.equals(c.lastMediaState)) {
-        c.lastMediaState = key;
-        send(media);
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ events
-
-  private void changeState(ApiCall c, CallState next, ApiEndReason reason) {
+  /**
+   * Moves {@code c} to {@code next} through {@link ApiCall#transition} (nothing happens when that
+   * is not legal) and tells the client; an ended call leaves the live ones, and the session ends
+   * with its last call while no socket is attached.
+   */
+  void changeState(ApiCall c, CallState next, ApiEndReason reason) {
     CallState previous = c.transition(next, reason);
     if (previous == null) {
       return;
@@ -592,7 +380,7 @@ final class ApiSession {
       }
       service.callEnded(this, c);
     }
-    send(ev);
+    events.send(ev);
     if (next == CallState.ENDED && calls.isEmpty() && socket == null && expiry != null) {
       expiry.cancel(false);
       expiry = null;
@@ -600,33 +388,9 @@ final class ApiSession {
     }
   }
 
-  private ObjectNode event(String type, ApiCall c) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("type", type);
-    if (c != null) {
-      o.put("callId", c.id);
-    }
-    return o;
-  }
-
+  /** Sends an error event to the client; on the session's executor. */
   void sendError(ApiError e, String callId, String reqId) {
-    ObjectNode o = event("error", null);
-    o.put("code", e.code);
-    o.put("message", e.getMessage());
-    if (callId != null) {
-      o.put("callId", callId);
-    }
-    if (reqId != null) {
-      o.put("reqId", reqId);
-    }
-    send(o);
-  }
-
-  private void send(ObjectNode event) {
-    Socket s = socket;
-    if (s != null) {
-      s.send(event.toString());
-    }
+    events.sendError(e, callId, reqId);
   }
 
   private static String firstLine(String s) {

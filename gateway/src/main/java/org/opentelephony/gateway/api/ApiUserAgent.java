@@ -48,7 +48,8 @@ import org.opentelephony.sip.transport.SipContext;
  * The SIP user agent that stands for API users towards the B2BUA, on its own JAIN-SIP stack
  * (UDP on 127.0.0.1:{@code api.sip-port}) inside the server process. It only does SIP
  * mechanics (requests, responses, digest, dialogs) and reports what arrives to a
- * {@link Listener}; the call logic lives in {@link ApiSession}/{@link ApiCall}.
+ * {@link Listener}; the call logic lives in {@link ApiSession}, {@link ApiSipEvents} and
+ * {@link ApiCall}.
  *
  * <p>API users are made reachable by a {@link Binding} put straight into the server's
  * {@link LocationService}, with a contact marked {@code ;ot-webrtc} so that the B2BUA offers
