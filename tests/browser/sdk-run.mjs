@@ -24,12 +24,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { build as esbuild } from 'esbuild';
 import { startFakeApiServer } from './fake-api-server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // ------------------------------------------------------------------------------ arguments
 function parseArgs(argv) {
@@ -94,39 +93,11 @@ function within(seconds, what, promise) {
 }
 
 // ------------------------------------------------------------------------------ browser
-function toneFile(hz) {
-  const dir = path.join(HERE, 'build');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `tone-${hz}.wav`);
-  if (fs.existsSync(file)) return file;
-  const rate = 48000;
-  const n = rate * 10;
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22); buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34); buf.write('data', 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) {
-    buf.writeInt16LE(Math.round(10000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  }
-  fs.writeFileSync(file, buf);
-  return file;
-}
 
-/** The Chromium flags of run.mjs (docs: /work/shared/DEPENDENCIES.md). */
 async function launch(o) {
-  if (!fs.existsSync(CHROMIUM)) fail(`chromium not found at ${CHROMIUM}`, 3);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${toneFile(o.tone)}`,
-      '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const browser = await launchChromium(o.tone);
+  if (!browser) fail(`chromium not found at ${CHROMIUM}`, 3);
+  return browser;
 }
 
 /** The harness module (harness.js + page/sdp.js), the SDK itself left to the server. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The {@code ws} listening point: the stack's processor, with filtered, observed connections. */
 final class WsProcessor extends NioWebSocketMessageProcessor implements WsHooks.Target {
@@ -38,45 +37,47 @@ final class WsProcessor extends NioWebSocketMessageProcessor implements WsHooks.
 
   /** One accepted connection. Runs on the stack's selector thread. */
   static final class Channel extends NioWebSocketMessageChannel {
-    private final WsHooks hooks;
-    private final WebSocketInbound inbound;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final FilteredConnection filter;
+    private final FilteredConnection.Io io = new FilteredConnection.Io() {
+      @Override
+      public void pass(byte[] sipMessage) throws Exception {
+        Channel.super.addBytes(sipMessage);
+      }
+
+      @Override
+      public void reply(byte[] bytes) throws IOException {
+        sendNonWebSocketMessage(bytes, false);
+      }
+
+      @Override
+      public void closeReply(byte[] bytes) throws IOException {
+        // written at once (not queued): the connection closes right after
+        socketChannel.write(ByteBuffer.wrap(bytes));
+        throw new IOException("WebSocket closed by the client");
+      }
+
+      @Override
+      public void failReply(byte[] bytes) throws IOException {
+        socketChannel.write(ByteBuffer.wrap(bytes));
+      }
+    };
 
     Channel(SIPTransactionStack stack, NioTcpMessageProcessor processor, SocketChannel socket,
         WsHooks hooks) throws IOException {
       super(stack, processor, socket);
-      this.hooks = hooks;
-      this.inbound = new WebSocketInbound(hooks.maxFrame());
+      this.filter = new FilteredConnection(hooks, "ws");
     }
 
     @Override
     protected void addBytes(byte[] bytes) throws Exception {
-      for (WebSocketInbound.Action a : inbound.feed(bytes)) {
-        if (a instanceof WebSocketInbound.Pass p) {
-          super.addBytes(p.bytes());
-        } else if (a instanceof WebSocketInbound.Reply r) {
-          sendNonWebSocketMessage(r.bytes(), false);
-        } else if (a instanceof WebSocketInbound.Drop d) {
-          hooks.dropped(d.reason());
-        } else if (a instanceof WebSocketInbound.Close c) {
-          // written at once (not queued): the connection closes right after
-          socketChannel.write(ByteBuffer.wrap(c.reply()));
-          throw new IOException("WebSocket closed by the client");
-        } else if (a instanceof WebSocketInbound.Fail f) {
-          if (f.reply() != null) {
-            socketChannel.write(ByteBuffer.wrap(f.reply()));
-          }
-          hooks.protocolError(f.reason());
-          throw new IOException("WebSocket protocol violation: " + f.reason());
-        }
-      }
+      filter.feed(bytes, io);
     }
 
     @Override
     protected void close(boolean removeSocket, boolean stopKeepAliveTask) {
       super.close(removeSocket, stopKeepAliveTask);
-      if (removeSocket && peerAddress != null && reported.compareAndSet(false, true)) {
-        hooks.closed("ws", getPeerAddress(), getPeerPort());
+      if (removeSocket) {
+        filter.closed(peerAddress != null ? getPeerAddress() : null, getPeerPort());
       }
     }
   }

@@ -8,7 +8,6 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code wss} listening point: the stack's TLS WebSocket processor (key material from the
@@ -40,44 +39,46 @@ final class WssProcessor extends NioTlsWebSocketMessageProcessor implements WsHo
 
   /** One accepted connection; filters the plaintext the TLS layer hands up. */
   static final class Channel extends NioTlsWebSocketMessageChannel {
-    private final WsHooks hooks;
-    private final WebSocketInbound inbound;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final FilteredConnection filter;
+    private final FilteredConnection.Io io = new FilteredConnection.Io() {
+      @Override
+      public void pass(byte[] sipMessage) throws Exception {
+        Channel.super.addPlaintextBytes(sipMessage);
+      }
+
+      @Override
+      public void reply(byte[] bytes) throws IOException {
+        sendNonWebSocketMessage(bytes, false);
+      }
+
+      @Override
+      public void closeReply(byte[] bytes) throws IOException {
+        // through TLS, hence queued: the client closes the connection once it has our answer
+        sendNonWebSocketMessage(bytes, false);
+      }
+
+      @Override
+      public void failReply(byte[] bytes) throws IOException {
+        sendNonWebSocketMessage(bytes, false); // queued: may not make it before the close
+      }
+    };
 
     Channel(SIPTransactionStack stack, NioTcpMessageProcessor processor, SocketChannel socket,
         WsHooks hooks) throws IOException {
       super(stack, processor, socket);
-      this.hooks = hooks;
-      this.inbound = new WebSocketInbound(hooks.maxFrame());
+      this.filter = new FilteredConnection(hooks, "wss");
     }
 
     @Override
     public void addPlaintextBytes(byte[] bytes) throws Exception {
-      for (WebSocketInbound.Action a : inbound.feed(bytes)) {
-        if (a instanceof WebSocketInbound.Pass p) {
-          super.addPlaintextBytes(p.bytes());
-        } else if (a instanceof WebSocketInbound.Reply r) {
-          sendNonWebSocketMessage(r.bytes(), false);
-        } else if (a instanceof WebSocketInbound.Drop d) {
-          hooks.dropped(d.reason());
-        } else if (a instanceof WebSocketInbound.Close c) {
-          // through TLS, hence queued: the client closes the connection once it has our answer
-          sendNonWebSocketMessage(c.reply(), false);
-        } else if (a instanceof WebSocketInbound.Fail f) {
-          if (f.reply() != null) {
-            sendNonWebSocketMessage(f.reply(), false); // queued: may not make it before the close
-          }
-          hooks.protocolError(f.reason());
-          throw new IOException("WebSocket protocol violation: " + f.reason());
-        }
-      }
+      filter.feed(bytes, io);
     }
 
     @Override
     protected void close(boolean removeSocket, boolean stopKeepAliveTask) {
       super.close(removeSocket, stopKeepAliveTask);
-      if (removeSocket && peerAddress != null && reported.compareAndSet(false, true)) {
-        hooks.closed("wss", getPeerAddress(), getPeerPort());
+      if (removeSocket) {
+        filter.closed(peerAddress != null ? getPeerAddress() : null, getPeerPort());
       }
     }
   }
