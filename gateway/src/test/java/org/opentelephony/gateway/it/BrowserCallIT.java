@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,8 +23,6 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserCallIT {
-  private static final Path BARESIP = Path.of("..", "tests", "baresip", "call-test.sh")
-      .toAbsolutePath().normalize();
   /** The tone of the pages' fake microphone (run.mjs --tone). */
   private static final int PAGE_TONE = 660;
 
@@ -97,19 +93,12 @@ class BrowserCallIT {
       try {
         page.awaitEvent("registered", 30_000);
         Path out = Path.of("target", "baresip-to-browser-" + codec + ".log").toAbsolutePath();
-        Process p = new ProcessBuilder(List.of("bash", BARESIP.toString(), "--no-callee",
-            "--server", server.sipAddress(), "--caller", "u5:pw-u5",
-            "--dial", "sip:" + callee + "@localhost", "--caller-codec", codec,
-            "--callee-tone", "" + PAGE_TONE, "--seconds", "4"))
-            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-          throw new AssertionError("baresip did not finish; see " + out);
-        }
+        BaresipRun phone = BaresipRun.calling(server, "u5:pw-u5", "sip:" + callee + "@localhost",
+            codec, PAGE_TONE, 4, out);
+        int exit = phone.await(120);
         JsonNode r = page.await(60);
-        assertEquals(0, p.exitValue(), codec + ": baresip heard no browser audio; see " + out
-            + ":\n" + Files.readString(out) + "\nbrowser: " + r);
+        assertEquals(0, exit, codec + ": baresip heard no browser audio; see " + out
+            + ":\n" + phone.log() + "\nbrowser: " + r);
         assertOk(r);
         assertTrue(r.get("audioInGrowth").asLong() > 0, codec + ": browser hears baresip: " + r);
       } finally {

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the Node driver {@code tests/browser/run.mjs} (JsSIP pages in headless Chromium) as a
- * process: its one-line JSON result on stdout, its progress events (JSON lines) on stderr, both
- * kept under {@code target/browser-logs/}.
+ * Runs a Node driver of {@code tests/browser/} as a process: {@code run.mjs} (JsSIP pages) or
+ * {@code sdk-run.mjs} (pages using the JavaScript SDK), in headless Chromium. Its one-line JSON
+ * result goes to stdout, its progress events (JSON lines) to stderr, both kept under
+ * {@code target/browser-logs/}.
  */
 final class BrowserDriver {
   static final Path DIR = Path.of("..", "tests", "browser").toAbsolutePath().normalize();
@@ -45,13 +46,28 @@ final class BrowserDriver {
 
   /** Starts {@code node run.mjs SCENARIO ARGS...}. */
   static BrowserDriver start(String scenario, String... args) throws IOException {
+    return start("run.mjs", scenario, scenario, args);
+  }
+
+  /** Starts {@code node sdk-run.mjs SCENARIO ARGS...}. */
+  static BrowserDriver startSdk(String scenario, String... args) throws IOException {
+    return start("sdk-run.mjs", scenario, "sdk-" + scenario, args);
+  }
+
+  /** Runs an SDK scenario to its end (bounded) and returns its result. */
+  static JsonNode runSdk(long timeoutS, String scenario, String... args) throws Exception {
+    return startSdk(scenario, args).await(timeoutS);
+  }
+
+  private static BrowserDriver start(String script, String scenario, String logName,
+      String... args) throws IOException {
     if (!Files.isDirectory(DIR.resolve("node_modules"))) {
       throw new AssertionError("tests/browser/node_modules missing: run `npm ci` there "
           + "(test.sh does)");
     }
     Files.createDirectories(LOGS);
-    String name = scenario + "-" + RUNS.incrementAndGet();
-    List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve("run.mjs").toString(),
+    String name = logName + "-" + RUNS.incrementAndGet();
+    List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve(script).toString(),
         scenario));
     cmd.addAll(Arrays.asList(args));
     Path out = LOGS.resolve(name + ".json");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SdkCallIT {
-  private static final Path BARESIP = Path.of("..", "tests", "baresip", "call-test.sh")
-      .toAbsolutePath().normalize();
   private static final Path TARGET = Path.of("target").toAbsolutePath();
   private static final int PAGE_TONE = 660;
 
@@ -69,7 +66,7 @@ class SdkCallIT {
     List<String> args = new java.util.ArrayList<>(List.of("--server",
         "http://127.0.0.1:" + s.httpPort, "--accounts", accounts, "--tone", "" + PAGE_TONE));
     args.addAll(List.of(more));
-    JsonNode r = SdkDriver.run(120, scenario, args.toArray(String[]::new));
+    JsonNode r = BrowserDriver.runSdk(120, scenario, args.toArray(String[]::new));
     assertTrue(r.path("ok").asBoolean(false), scenario + " failed: " + r.toPrettyString());
     return r;
   }
@@ -179,47 +176,23 @@ class SdkCallIT {
       String phone = codec.equals("pcmu") ? "carol" : "dave";
       Path out = TARGET.resolve("sdk-to-baresip-" + codec + ".log");
       Path ready = TARGET.resolve("sdk-to-baresip-" + codec + ".ready");
-      Files.deleteIfExists(ready);
-      // --seconds: the longest baresip keeps the call; the SDK side normally ends it first
-      Process p = new ProcessBuilder(List.of("bash", BARESIP.toString(), "--no-caller",
-          "--server", server.sipAddress(), "--callee", phone + ":" + ItSupport.password(phone),
-          "--callee-codec", codec, "--caller-tone", "" + PAGE_TONE, "--seconds", "30",
-          "--call-timeout", "60", "--ready-file", ready.toString()))
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      // 30 s: the longest baresip keeps the call; the SDK side normally ends it first
+      BaresipRun p = BaresipRun.called(server, phone + ":" + ItSupport.password(phone), codec,
+          PAGE_TONE, 30, ready, out);
       try {
-        ItSupport.await("baresip " + phone + " registered (" + out + ")", 30_000, () -> {
-          if (Files.exists(ready)) {
-            return java.util.Optional.of(true);
-          }
-          if (!p.isAlive()) {
-            throw new AssertionError(codec + ": baresip ended before registering; see " + out
-                + ":\n" + readQuietly(out));
-          }
-          return java.util.Optional.empty();
-        });
+        p.awaitReady(ready, 30_000);
         JsonNode r = sdk(server, "call-out", caller + ":pw-" + caller, "--target", phone,
             "--hold", "4");
         assertTrue(r.path("audioInGrowth").asLong() > 0, codec + ": the page hears baresip: " + r);
         assertEquals("hangup_local", r.path("reason").asText(), codec + ": " + r);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          throw new AssertionError(codec + ": baresip did not finish; see " + out);
-        }
-        String log = readQuietly(out);
-        assertEquals(0, p.exitValue(), codec + ": baresip heard no SDK audio; see " + out + ":\n"
+        int exit = p.await(30);
+        String log = p.log();
+        assertEquals(0, exit, codec + ": baresip heard no SDK audio; see " + out + ":\n"
             + log + "\nsdk page: " + r);
         assertTrue(log.contains("hung up by: remote"), codec + ": the SDK ended the call: " + log);
       } finally {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        p.kill();
       }
-    }
-  }
-
-  private static String readQuietly(Path f) {
-    try {
-      return Files.readString(f);
-    } catch (java.io.IOException e) {
-      return "(" + e + ")";
     }
   }
 
@@ -228,24 +201,17 @@ class SdkCallIT {
   void baresipCallsSdkUser() throws Exception {
     for (String codec : List.of("pcmu", "opus")) {
       String callee = codec.equals("pcmu") ? "u18" : "u19";
-      SdkDriver page = SdkDriver.start("answer", "--server", base(), "--accounts",
+      BrowserDriver page = BrowserDriver.startSdk("answer", "--server", base(), "--accounts",
           callee + ":pw-" + callee, "--hold", "40", "--tone", "" + PAGE_TONE, "--deadline", "100");
       try {
         page.awaitEvent("logged-in", 30_000);
         Path out = TARGET.resolve("baresip-to-sdk-" + codec + ".log");
-        Process p = new ProcessBuilder(List.of("bash", BARESIP.toString(), "--no-callee",
-            "--server", server.sipAddress(), "--caller", "u20:pw-u20",
-            "--dial", "sip:" + callee + "@localhost", "--caller-codec", codec,
-            "--callee-tone", "" + PAGE_TONE, "--seconds", "4"))
-            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-          throw new AssertionError("baresip did not finish; see " + out);
-        }
+        BaresipRun phone = BaresipRun.calling(server, "u20:pw-u20", "sip:" + callee + "@localhost",
+            codec, PAGE_TONE, 4, out);
+        int exit = phone.await(120);
         JsonNode r = page.await(60);
-        assertEquals(0, p.exitValue(), codec + ": baresip heard no SDK audio; see " + out + ":\n"
-            + Files.readString(out) + "\nsdk page: " + r);
+        assertEquals(0, exit, codec + ": baresip heard no SDK audio; see " + out + ":\n"
+            + phone.log() + "\nsdk page: " + r);
         assertTrue(r.path("ok").asBoolean(false), codec + ": " + r.toPrettyString());
         assertTrue(r.path("audioInGrowth").asLong() > 0, codec + ": the page hears baresip: " + r);
       } finally {
