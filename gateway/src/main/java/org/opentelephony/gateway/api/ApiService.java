@@ -2,6 +2,7 @@ package org.opentelephony.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -228,11 +229,21 @@ public final class ApiService implements ApiUserAgent.Listener, AutoCloseable {
 
   @Override
   public void close() {
-    for (ApiSession s : sessions.values()) {
-      s.executor.execute(s::end);
+    // each session ends on its own executor (BYE/CANCEL for its calls); wait for those, bounded
+    List<ApiSession> open = List.copyOf(sessions.values());
+    java.util.concurrent.CountDownLatch ended =
+        new java.util.concurrent.CountDownLatch(open.size());
+    for (ApiSession s : open) {
+      s.executor.execute(() -> {
+        try {
+          s.end();
+        } finally {
+          ended.countDown();
+        }
+      });
     }
     try {
-      Thread.sleep(200); // let the BYEs leave
+      ended.await(2, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -13,6 +13,7 @@ import org.opentelephony.media.dtls.DtlsCertificate;
 import org.opentelephony.media.dtls.DtlsRole;
 import org.opentelephony.media.dtls.DtlsSession;
 import org.opentelephony.media.rtp.PacketKind;
+import org.opentelephony.media.rtp.RtpPacket;
 import org.opentelephony.media.srtp.SrtpKeys;
 import org.opentelephony.media.srtp.SrtpSession;
 
@@ -314,24 +315,7 @@ public final class SyntheticBrowser implements AutoCloseable, DtlsSession.Listen
       return false;
     }
     byte[] b = sendBuf;
-    b[0] = (byte) 0x80;
-    b[1] = 0; // PT 0 PCMU
-    b[2] = (byte) (seq >> 8);
-    b[3] = (byte) seq;
-    b[4] = (byte) (timestamp >> 24);
-    b[5] = (byte) (timestamp >> 16);
-    b[6] = (byte) (timestamp >> 8);
-    b[7] = (byte) timestamp;
-    b[8] = (byte) (ssrc >> 24);
-    b[9] = (byte) (ssrc >> 16);
-    b[10] = (byte) (ssrc >> 8);
-    b[11] = (byte) ssrc;
-    for (int i = 0; i < PCMU_PAYLOAD; i++) {
-      b[RTP_HEADER + i] = (byte) (0xFF - (i & 0x0F)); // near-silence in mu-law
-    }
-    seq = (seq + 1) & 0xFFFF;
-    timestamp = (timestamp + PCMU_PAYLOAD) & 0xFFFFFFFFL;
-    int n = s.protectRtp(b, 0, RTP_HEADER + PCMU_PAYLOAD);
+    int n = nextPacket(s);
     if (n <= 0) {
       return false;
     }
@@ -354,28 +338,29 @@ public final class SyntheticBrowser implements AutoCloseable, DtlsSession.Listen
       return false;
     }
     byte[] b = sendBuf;
-    // build like sendAudio but do not count it as sent
-    b[0] = (byte) 0x80;
-    b[1] = 0;
-    b[2] = (byte) (seq >> 8);
-    b[3] = (byte) seq;
-    b[4] = (byte) (timestamp >> 24);
-    b[5] = (byte) (timestamp >> 16);
-    b[6] = (byte) (timestamp >> 8);
-    b[7] = (byte) timestamp;
-    b[8] = (byte) (ssrc >> 24);
-    b[9] = (byte) (ssrc >> 16);
-    b[10] = (byte) (ssrc >> 8);
-    b[11] = (byte) ssrc;
-    seq = (seq + 1) & 0xFFFF;
-    timestamp = (timestamp + PCMU_PAYLOAD) & 0xFFFFFFFFL;
-    int n = s.protectRtp(b, 0, RTP_HEADER + PCMU_PAYLOAD);
+    int n = nextPacket(s); // like sendAudio, but not counted as sent
     if (n <= 0) {
       return false;
     }
     b[n - 1] ^= 0x01;
     ice.send(b, 0, n);
     return true;
+  }
+
+  /** Writes the next 20 ms PCMU packet into {@code sendBuf} and protects it: its length. */
+  private int nextPacket(SrtpSession s) {
+    byte[] b = sendBuf;
+    b[0] = (byte) 0x80;
+    RtpPacket.setPayloadType(b, 0, 0); // PCMU
+    RtpPacket.setSequence(b, 0, seq);
+    RtpPacket.setTimestamp(b, 0, timestamp);
+    RtpPacket.setSsrc(b, 0, ssrc);
+    for (int i = 0; i < PCMU_PAYLOAD; i++) {
+      b[RTP_HEADER + i] = (byte) (0xFF - (i & 0x0F)); // near-silence in mu-law
+    }
+    seq = (seq + 1) & 0xFFFF;
+    timestamp = (timestamp + PCMU_PAYLOAD) & 0xFFFFFFFFL;
+    return s.protectRtp(b, 0, RTP_HEADER + PCMU_PAYLOAD);
   }
 
   /** Sends {@code data} as is over the selected ICE pair (garbage, forged packets). */
